@@ -1,0 +1,88 @@
+"""External identifiers: ``module.name`` -> (model, id) (modules.md §10)."""
+from bureau import api, fields, models
+from bureau.exceptions import ValidationError
+
+
+class IrModelData(models.Model):
+    _name = "ir.model.data"
+    _description = "Model Data"
+    _order = "module, model, name"
+    _rec_name = "complete_name"
+
+    name = fields.Char(string="External Identifier", required=True)
+    module = fields.Char(required=True, default="")
+    model = fields.Char(string="Model Name", required=True)
+    res_id = fields.Many2oneReference(string="Record ID", model_field="model")
+    noupdate = fields.Boolean(string="Non Updatable", default=False)
+    complete_name = fields.Char(compute="_compute_complete_name")
+
+    _sql_constraints = [("name_nospaces", "CHECK(name NOT LIKE '%% %%')",
+                         "External IDs cannot contain spaces"),
+                        ("module_name_uniq", "UNIQUE(module, name)",
+                         "An external ID must be unique within its module")]
+
+    @api.depends("module", "name")
+    def _compute_complete_name(self):
+        for record in self:
+            record.complete_name = f"{record.module}.{record.name}"
+
+    @api.model
+    def _xmlid_lookup(self, xml_id):
+        """``(model, res_id, noupdate)`` of an external id.
+
+        :raises ValueError: the external id does not exist
+        """
+        if "." not in xml_id:
+            raise ValueError(f"External ID must be of the form module.name: {xml_id!r}")
+        module, name = xml_id.split(".", 1)
+        key = ("xmlid", module, name)
+        cache = self.pool.access_cache
+        if key not in cache:
+            self.flush_model()
+            self.env.cr.execute("SELECT model, res_id, noupdate FROM ir_model_data WHERE module = %s AND name = %s",
+                                [module, name])
+            row = self.env.cr.fetchone()
+            if row is None:
+                raise ValueError(f"External ID not found in the system: {xml_id}")
+            cache[key] = row
+        return cache[key]
+
+    @api.model
+    def _xmlid_to_res_model_res_id(self, xml_id, raise_if_not_found=False):
+        try:
+            model, res_id, _ = self._xmlid_lookup(xml_id)
+            return model, res_id
+        except ValueError:
+            if raise_if_not_found:
+                raise
+            return False, False
+
+    @api.model
+    def _xmlid_to_res_id(self, xml_id, raise_if_not_found=False):
+        return self._xmlid_to_res_model_res_id(xml_id, raise_if_not_found)[1]
+
+    @api.model
+    def _update_xmlids(self, data_list):
+        """Create or update external ids: dicts with ``xml_id``, ``model``, ``res_id``, ``noupdate``."""
+        if not data_list:
+            return
+        cr = self.env.cr
+        self.flush_model()
+        rows = []
+        for data in data_list:
+            module, name = data["xml_id"].split(".", 1)
+            if " " in name:
+                raise ValidationError(f"External IDs cannot contain spaces: {data['xml_id']!r}")
+            rows.append((module, name, data["model"], data["res_id"], bool(data.get("noupdate"))))
+        cr.execute_values(
+            "INSERT INTO ir_model_data (module, name, model, res_id, noupdate, create_uid, write_uid, "
+            "create_date, write_date) VALUES %s ON CONFLICT (module, name) DO UPDATE "
+            "SET model = EXCLUDED.model, res_id = EXCLUDED.res_id, write_date = EXCLUDED.write_date",
+            rows, template=f"(%s, %s, %s, %s, %s, {self.env.uid}, {self.env.uid}, "
+                           f"(now() at time zone 'UTC'), (now() at time zone 'UTC'))", page_size=1000)
+        self.pool.access_cache.clear()
+        self.invalidate_model(flush=False)
+
+    def unlink(self):
+        self.pool.access_cache.clear()
+        return super().unlink()

@@ -1,0 +1,190 @@
+"""Users: login, password (argon2id hash only), groups and companies (security.md AUTH-1).
+
+A user *is* a partner through ``_inherits``: name, email and address live on ``res.partner``.
+The password hash lives in the column ``password_hash``, which is not a field: no RPC path can read,
+search or sort on it.
+"""
+import logging
+
+from bureau import api, fields, models
+from bureau.exceptions import AccessDenied, ValidationError
+
+_logger = logging.getLogger(__name__)
+
+MIN_PASSWORD_LENGTH = 8
+COMMON_PASSWORDS = frozenset({
+    "password", "12345678", "123456789", "1234567890", "qwertyuiop", "password1", "iloveyou", "11111111",
+    "00000000", "abcdefgh", "azertyuiop", "administrator", "admin123", "letmein1", "welcome1", "changeme",
+})
+
+
+def _hasher():
+    import argon2
+    return argon2.PasswordHasher()
+
+
+class ResUsers(models.Model):
+    _name = "res.users"
+    _description = "User"
+    _inherits = {"res.partner": "partner_id"}
+    _order = "name, login"
+
+    partner_id = fields.Many2one("res.partner", required=True, ondelete="restrict", index=True,
+                                 string="Related Partner")
+    login = fields.Char(required=True, help="Used to log into the system")
+    password = fields.Char(compute="_compute_password", inverse="_set_password", copy=False,
+                           string="Password", help="Write-only: reading it gives nothing")
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", string="Company", default=lambda self: self.env.company.id or False)
+    company_ids = fields.Many2many("res.company", "res_company_users_rel", "user_id", "cid", string="Companies",
+                                   default=lambda self: self.env.company.ids)
+    groups_id = fields.Many2many("res.groups", "res_groups_users_rel", "uid", "gid", string="Groups")
+    share = fields.Boolean(compute="_compute_share", store=True, string="Share User")
+    signature = fields.Html()
+
+    _sql_constraints = [("login_key", "UNIQUE (login)", "You can not have two users with the same login!")]
+
+    def _auto_init_table(self):
+        new = super()._auto_init_table()
+        self.env.cr.execute("ALTER TABLE res_users ADD COLUMN IF NOT EXISTS password_hash VARCHAR")
+        return new
+
+    def _compute_password(self):
+        for user in self:
+            user.password = False
+
+    def _set_password(self):
+        for user in self:
+            if user.password:
+                user._set_encrypted_password(user.password)
+
+    def _set_encrypted_password(self, password):
+        _check_password_strength(password)
+        self.flush_model()
+        self.env.cr.execute("UPDATE res_users SET password_hash = %s WHERE id = %s",
+                            [_hasher().hash(password), self.id])
+        self.env.cache.set(self, self._fields["password"], False)
+
+    @api.depends("groups_id")
+    def _compute_share(self):
+        internal = self.env.ref("base.group_user", raise_if_not_found=False)
+        for user in self:
+            user.share = not internal or internal not in user.groups_id
+
+    # -- groups ----------------------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        users = super().create(vals_list)
+        for user in users:
+            if user.groups_id:
+                user._add_groups(user.groups_id)
+            if user.partner_id.company_id != user.company_id and user.company_id:
+                user.partner_id.write({"company_id": user.company_id.id})
+        self.pool.clear_cache()
+        return users
+
+    def write(self, vals):
+        if "company_id" in vals and "company_ids" not in vals:
+            for user in self:
+                if vals["company_id"] and vals["company_id"] not in user.company_ids.ids:
+                    user.company_ids = [(4, vals["company_id"])]
+        result = super().write(vals)
+        if "groups_id" in vals:
+            for user in self:
+                user._add_groups(user.groups_id)
+        if {"groups_id", "active", "company_id", "company_ids"} & set(vals):
+            self.pool.clear_cache()
+        return result
+
+    def unlink(self):
+        from bureau import SUPERUSER_ID
+        if SUPERUSER_ID in self.ids:
+            raise ValidationError(self.env._("The superuser cannot be deleted."))
+        self.pool.clear_cache()
+        return super().unlink()
+
+    def _add_groups(self, groups):
+        """Make the users members of ``groups`` and everything they imply (one statement)."""
+        closure = groups._implied_closure()
+        rows = [(user.id, group_id) for user in self for group_id in closure.ids]
+        if rows:
+            self.env.cr.execute_values("INSERT INTO res_groups_users_rel (uid, gid) VALUES %s "
+                                       "ON CONFLICT DO NOTHING", rows)
+            self.invalidate_recordset(["groups_id"], flush=False)
+            self.env["res.groups"].invalidate_model(["users"], flush=False)
+        self.pool.clear_cache()
+
+    def _has_group(self, xml_id):
+        """Whether the user belongs to the group ``module.name`` (cached until groups change)."""
+        if not self:
+            return False
+        self.ensure_one()
+        key = ("has_group", self.id, xml_id)
+        cache = self.pool.access_cache
+        if key not in cache:
+            group_id = self.env["ir.model.data"]._xmlid_to_res_id(xml_id)
+            if not group_id:
+                cache[key] = False
+            else:
+                self.env.cr.execute("SELECT 1 FROM res_groups_users_rel WHERE uid = %s AND gid = %s",
+                                    [self.id, group_id])
+                cache[key] = bool(self.env.cr.fetchone())
+        return cache[key]
+
+    def has_group(self, group_ext_id):
+        """Whether the user belongs to the group with external id ``group_ext_id``."""
+        return self._has_group(group_ext_id)
+
+    def _has_any_group(self, groups):
+        """Whether the user belongs to one of the comma-separated groups (``!xml_id`` negates)."""
+        for xml_id in (g.strip() for g in groups.split(",")):
+            if not xml_id:
+                continue
+            if xml_id.startswith("!"):
+                if not self._has_group(xml_id[1:]):
+                    return True
+            elif self._has_group(xml_id):
+                return True
+        return False
+
+    # -- authentication --------------------------------------------------------------------------
+    @api.model
+    def _check_credentials_for(self, login, password):
+        """The uid of the active user ``login`` whose password is ``password``.
+
+        :raises AccessDenied: unknown login, wrong password or inactive user (same error for all)
+        """
+        self.env.cr.execute("SELECT id, password_hash FROM res_users WHERE login = %s AND active", [login])
+        row = self.env.cr.fetchone()
+        import argon2
+        hasher = _hasher()
+        if not row or not row[1]:
+            try:
+                hasher.verify(_DUMMY_HASH[0] or _dummy_hash(), password or "-")
+            except argon2.exceptions.VerificationError:
+                pass
+            raise AccessDenied()
+        uid, stored = row
+        try:
+            hasher.verify(stored, password or "")
+        except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError):
+            raise AccessDenied() from None
+        if hasher.check_needs_rehash(stored):
+            self.env.cr.execute("UPDATE res_users SET password_hash = %s WHERE id = %s",
+                                [hasher.hash(password), uid])
+        return uid
+
+
+_DUMMY_HASH = [None]
+
+
+def _dummy_hash():
+    _DUMMY_HASH[0] = _hasher().hash("not a password of anyone")
+    return _DUMMY_HASH[0]
+
+
+def _check_password_strength(password):
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    if password.lower() in COMMON_PASSWORDS:
+        raise ValidationError("This password is too common; choose another one.")

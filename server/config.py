@@ -1,0 +1,164 @@
+"""Bureau's configuration: every option, its type and its default in one table.
+
+Precedence is defaults < config file (INI, section ``[options]``) < ``BUREAU_*`` environment
+variables < command line. The :class:`Config` object is built once at start-up; other modules receive
+it (or values from it) and never read ``os.environ`` or files themselves.
+
+Example::
+
+    cfg = Config.load(file="bureau.conf", environ=os.environ, overrides={"http_port": 8070})
+    cfg["http_port"]  # -> 8070
+"""
+import configparser
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+_logger = logging.getLogger(__name__)
+
+
+def _bool(value):
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+def _list(value):
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    return [item.strip() for item in str(value).split(",") if item.strip()]
+
+
+def _optional_str(value):
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    type: object
+    default: object
+    help: str
+
+
+OPTIONS = [
+    Option("db_uri", _optional_str, None,
+           "PostgreSQL server URI (postgresql://user:pw@host:port/); empty = embedded PostgreSQL"),
+    Option("data_dir", _optional_str, None,
+           "directory for the embedded PostgreSQL cluster and the filestore "
+           "[platform user data dir; /var/lib/bureau when run as root]"),
+    Option("addons_path", _list, [], "extra directories holding addons, comma separated"),
+    Option("log_level", str, "info", "logging level: debug, info, warning, error"),
+    Option("db_maxconn", int, 32, "maximum connections per database in the connection pool"),
+    Option("db_template", str, "template0", "template used by CREATE DATABASE for new tenants"),
+    Option("db_retry_attempts", int, 5,
+           "attempts for a transaction failing with a serialization failure or deadlock"),
+    Option("prefetch_batch", int, 1000, "ids fetched per query when reading a recordset"),
+    Option("create_batch", int, 100, "rows inserted per INSERT statement by create()"),
+    Option("transient_age_limit", float, 1.0, "hours after which transient (wizard) records are vacuumed"),
+    Option("osv_memory_count_limit", int, 0, "maximum rows per transient model; 0 = unlimited"),
+    Option("registry_lru_size", int, 16, "registries (databases) kept loaded per process"),
+]
+
+DEFAULTS = {opt.name: opt.default for opt in OPTIONS}
+_BY_NAME = {opt.name: opt for opt in OPTIONS}
+
+
+class ConfigError(ValueError):
+    """A configuration value has the wrong type; the message names the key."""
+
+
+class Config:
+    """The resolved configuration, a read-only mapping of option name to typed value."""
+
+    def __init__(self, values=None):
+        self._values = dict(DEFAULTS)
+        for key, value in (values or {}).items():
+            self._values[key] = _convert(key, value, "value")
+
+    def __getitem__(self, key):
+        return self._values[key]
+
+    def get(self, key, default=None):
+        return self._values.get(key, default)
+
+    def __contains__(self, key):
+        return key in self._values
+
+    def as_dict(self):
+        return dict(self._values)
+
+    def replace(self, **values):
+        """Return a copy with some values replaced (typed like the rest)."""
+        merged = dict(self._values)
+        merged.update({k: _convert(k, v, "value") for k, v in values.items()})
+        return Config(merged)
+
+    @property
+    def data_path(self):
+        """The data directory as a :class:`~pathlib.Path` (the default depends on the user, DBM-7)."""
+        return Path(self["data_dir"]) if self["data_dir"] else default_data_dir()
+
+    @classmethod
+    def load(cls, file=None, environ=None, overrides=None):
+        """Build the configuration from its sources.
+
+        :param file: path of an INI file (section ``[options]``), or None
+        :param environ: a mapping of environment variables; ``BUREAU_<KEY>`` are read
+        :param overrides: command-line values; ``None`` values mean "not given"
+        :raises ConfigError: when a value has the wrong type (the message names the key)
+        """
+        values = {}
+        if file:
+            parser = configparser.ConfigParser(interpolation=None)
+            if not parser.read(file):
+                raise ConfigError(f"cannot read configuration file {file}")
+            if parser.has_section("options"):
+                for key, raw in parser.items("options"):
+                    if key not in _BY_NAME:
+                        _logger.warning("unknown configuration key %r in %s (ignored)", key, file)
+                        continue
+                    values[key] = _convert(key, raw, file)
+        for key in _BY_NAME:
+            env_key = "BUREAU_" + key.upper()
+            if environ and env_key in environ:
+                values[key] = _convert(key, environ[env_key], env_key)
+        for key, value in (overrides or {}).items():
+            if value is None:
+                continue
+            if key not in _BY_NAME:
+                raise ConfigError(f"unknown configuration key {key!r}")
+            values[key] = _convert(key, value, "command line")
+        return cls(values)
+
+
+def _convert(key, value, source):
+    option = _BY_NAME.get(key)
+    if option is None:
+        raise ConfigError(f"unknown configuration key {key!r} ({source})")
+    try:
+        return option.type(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"configuration key {key!r} ({source}): {exc}") from None
+
+
+def default_data_dir():
+    """Where Bureau keeps its state when ``--data-dir`` is not given.
+
+    As root this is ``/var/lib/bureau``: the embedded PostgreSQL runs as a service user that must
+    traverse the parents of its directory, and Bureau never loosens directories it does not own
+    (security.md DBM-7). As an ordinary user it is the platform's user data directory.
+    """
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        return Path("/var/lib/bureau")
+    import platformdirs
+    return Path(platformdirs.user_data_dir("bureau", appauthor=False))

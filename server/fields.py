@@ -1,0 +1,21 @@
+"""Field types for addons: ``fields.Char``, ``fields.Many2one`` ... (orm.md §3)."""
+from .orm.commands import Command as Command
+from .orm.fields.base import Field as Field
+from .orm.fields.binary import Binary as Binary
+from .orm.fields.binary import Image as Image
+from .orm.fields.binary import Json as Json
+from .orm.fields.numeric import Boolean as Boolean
+from .orm.fields.numeric import Float as Float
+from .orm.fields.numeric import Integer as Integer
+from .orm.fields.numeric import Monetary as Monetary
+from .orm.fields.relational import Many2many as Many2many
+from .orm.fields.relational import Many2one as Many2one
+from .orm.fields.relational import Many2oneReference as Many2oneReference
+from .orm.fields.relational import One2many as One2many
+from .orm.fields.selection import Reference as Reference
+from .orm.fields.selection import Selection as Selection
+from .orm.fields.temporal import Date as Date
+from .orm.fields.temporal import Datetime as Datetime
+from .orm.fields.textual import Char as Char
+from .orm.fields.textual import Html as Html
+from .orm.fields.textual import Text as Text
