@@ -134,7 +134,6 @@ class ReadMixin:
         if field.type == "one2many":
             inverse = comodel._fields[field.inverse_name]
             comodel.flush_model([field.inverse_name])
-            self.flush_model()
             batch = self._prefetch_batch()
             for start in range(0, len(ids), batch):
                 chunk = tuple(ids[start:start + batch])

@@ -263,6 +263,14 @@ class WriteMixin:
             if field.column and field.name not in stored_names and not field.compute and field.name != "id" \
                     and field.name not in LOG_ACCESS_COLUMNS:
                 cache.update(records, field, [field.convert_to_cache(None, empty, validate=False)] * len(ids))
+        # one2many values cached on the targets of the new records' many2one are stale now
+        for index, field in enumerate(fields):
+            if field.type == "many2one":
+                inverses = self.pool.field_inverses.get(field)
+                if inverses:
+                    targets = {row[index] for row in cache_rows if row[index]}
+                    if targets:
+                        cache.invalidate([(inverse, targets) for inverse in inverses])
         if magic:
             for name, value in (("create_uid", env.uid), ("write_uid", env.uid), ("create_date", now),
                                 ("write_date", now)):
@@ -406,8 +414,12 @@ class WriteMixin:
             if uninstalling and not method._ondelete:
                 continue
             method(real)
-        real.modified([name for name in self._fields if name != "id"], before=True)
+        for field in self._fields.values():
+            if field.compute and field.store:
+                env.remove_to_compute(field, real)
         env.flush_all()
+        # what depends on these records is marked now and recomputed after the deletion
+        real.modified([name for name in self._fields if name != "id"], before=True)
         ids = list(real._ids)
         if "ir.attachment" in env and self._name != "ir.attachment":
             env["ir.attachment"].sudo()._delete_for_records(self._name, ids)
@@ -586,6 +598,10 @@ class WriteMixin:
         if not pending:
             return
         ids = list(pending) if ids is None else [i for i in ids if i in pending]
+        # records whose value is being computed right now are not computed again (re-entrance)
+        shielded = env.transaction.protected.get(field)
+        if shielded:
+            ids = [i for i in ids if i not in shielded]
         if not ids:
             return
         records = self.browse(tuple(ids)).exists()

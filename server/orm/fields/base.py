@@ -353,6 +353,10 @@ class Field:
         if len(ids) > 1:
             raise ValueError(f"Expected singleton: {record}")
         env = record.env
+        if self.compute and self.store:
+            pending = env.transaction.tocompute.get(self)
+            if pending and ids[0] in pending:
+                record._recompute_field(self)
         try:
             value = env.cache.get(record, self)
         except CacheMiss:

@@ -1,0 +1,7 @@
+{
+    "name": "ORM test models",
+    "summary": "Models exercising every field type, inheritance form and computation of the ORM (tests only)",
+    "category": "Hidden/Tests",
+    "depends": ["base"],
+    "data": ["security/ir.model.access.csv"],
+}

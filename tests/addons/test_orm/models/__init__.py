@@ -1,0 +1,4 @@
+from . import all_types
+from . import orders
+from . import inheritance
+from . import misc
