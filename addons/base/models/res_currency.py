@@ -2,6 +2,7 @@
 import math
 
 from bureau import api, fields, models
+from bureau.tools.numbers import float_round
 
 
 class ResCurrency(models.Model):
@@ -28,5 +29,4 @@ class ResCurrency(models.Model):
 
     def round(self, amount):
         """``amount`` rounded to the currency's rounding factor."""
-        from bureau.orm.fields.numeric import float_round
         return float_round(amount, precision_rounding=self.rounding)

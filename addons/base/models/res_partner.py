@@ -94,8 +94,7 @@ class ResPartner(models.Model):
 
     @api.model
     def _name_search_domain(self, name, operator="ilike"):
-        from bureau.osv.expression import AND, OR
-        from bureau.orm.domain.parse import NEGATIVE_TERM_OPERATORS
+        from bureau.osv.expression import AND, NEGATIVE_TERM_OPERATORS, OR
         domains = [[("complete_name", operator, name)], [("email", operator, name)], [("ref", operator, name)]]
         if operator in NEGATIVE_TERM_OPERATORS:
             return AND(domains)
