@@ -13,7 +13,7 @@ reach the SQL text (orm.md DOM-32).
 import re
 
 MAX_IDENTIFIER_BYTES = 63
-IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
+IDENTIFIER_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*\Z")    # \Z: "$" would accept a trailing newline
 _TOKEN_RE = re.compile(r"%%|%s")
 
 
