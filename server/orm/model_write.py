@@ -635,37 +635,77 @@ class WriteMixin:
         self.flush_model(fnames)
 
     def _flush_updates(self):
-        """Send the queued column updates of this model: one UPDATE per group of equal values."""
+        """Send the queued column updates of this model (CCH-5).
+
+        Records receiving identical values share one ``UPDATE ... WHERE id IN (...)``; records
+        receiving different values for the same columns (typically freshly computed fields) share
+        one ``UPDATE ... FROM (VALUES ...)`` per batch, so flushing never costs a query per record.
+        """
         env = self.env
         pending = env.transaction.towrite.pop(self._name, None)
         if not pending:
             return
-        groups = {}
+        by_value = {}
         for record_id, values in pending.items():
             key = tuple(sorted((name, _freeze(value)) for name, value in values.items()))
-            group = groups.get(key)
+            group = by_value.get(key)
             if group is None:
-                groups[key] = (values, [record_id])
+                by_value[key] = (values, [record_id])
             else:
                 group[1].append(record_id)
+        by_columns = defaultdict(list)
+        for values, ids in by_value.values():
+            if len(ids) == 1 and not any(self._fields[name].translate for name in values):
+                by_columns[tuple(sorted(values))].append((ids[0], values))
+            else:
+                self._update_same_values(values, ids)
+        for names, rows in by_columns.items():
+            if len(rows) == 1:
+                self._update_same_values(rows[0][1], [rows[0][0]])
+            else:
+                self._update_many_values(names, rows)
+
+    def _update_same_values(self, values, ids):
+        env = self.env
         empty = self.browse()
-        for values, ids in groups.values():
-            assignments = []
-            for name, value in sorted(values.items()):
-                field = self._fields[name]
-                column = SQL.identifier(name)
-                if field.translate:
-                    translations = dict(value)
-                    first = next(iter(translations.values()))
-                    assignments.append(SQL("%s = COALESCE(%s, %s::jsonb) || %s::jsonb", column, column,
-                                           json.dumps({"en_US": first}), json.dumps(translations)))
-                else:
-                    param = None if value is None else field.convert_to_column(value, empty)
-                    assignments.append(SQL("%s = %s", column, param))
-            for start in range(0, len(ids), 1000):
-                chunk = tuple(sorted(ids[start:start + 1000]))
-                execute_checked(env, SQL("UPDATE %s SET %s WHERE id IN %s", SQL.identifier(self._table),
-                                         SQL.join(", ", assignments), chunk))
+        assignments = []
+        for name, value in sorted(values.items()):
+            field = self._fields[name]
+            column = SQL.identifier(name)
+            if field.translate:
+                translations = dict(value)
+                first = next(iter(translations.values()))
+                assignments.append(SQL("%s = COALESCE(%s, %s::jsonb) || %s::jsonb", column, column,
+                                       json.dumps({"en_US": first}), json.dumps(translations)))
+            else:
+                param = None if value is None else field.convert_to_column(value, empty)
+                assignments.append(SQL("%s = %s", column, param))
+        for start in range(0, len(ids), 1000):
+            chunk = tuple(sorted(ids[start:start + 1000]))
+            execute_checked(env, SQL("UPDATE %s SET %s WHERE id IN %s", SQL.identifier(self._table),
+                                     SQL.join(", ", assignments), chunk))
+
+    def _update_many_values(self, names, rows):
+        """One ``UPDATE ... FROM (VALUES ...)`` per batch of records with their own values."""
+        import psycopg2
+        env = self.env
+        empty = self.browse()
+        fields = [self._fields[name] for name in names]
+        table = SQL.identifier(self._table).code
+        assignments = ", ".join(f'"{name}" = "__values"."{name}"' for name in names)
+        columns = ", ".join(["id"] + [f'"{name}"' for name in names])
+        query = (f"UPDATE {table} SET {assignments} FROM (VALUES %s) AS \"__values\"({columns}) "
+                 f"WHERE {table}.id = \"__values\".id")
+        template = "(" + ", ".join(["%s::int4"] + [f"%s::{f.column_type[1]}" for f in fields]) + ")"
+        params = [tuple([record_id] + [None if values[f.name] is None else f.convert_to_column(values[f.name], empty)
+                                       for f in fields]) for record_id, values in sorted(rows)]
+        try:
+            env.cr.execute_values(query, params, template=template, page_size=1000)
+        except psycopg2.IntegrityError as exc:
+            mapped = map_integrity_error(env, exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
 
     def invalidate_model(self, fnames=None, flush=True):
         """Forget the cached values of the model (after raw SQL)."""
