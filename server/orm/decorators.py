@@ -1,7 +1,10 @@
 """Method decorators of the ORM, exposed to addons as ``bureau.api`` (orm.md §10).
 
-They only tag functions with attributes; the registry reads the tags when it sets models up.
+They tag functions with attributes; the registry reads the tags when it sets models up.
+``model_create_multi`` also wraps ``create`` so that it always receives a list.
 """
+import functools
+from collections.abc import Mapping
 
 #: attribute names set on decorated functions
 _API = "_api"
@@ -24,8 +27,17 @@ def model(method):
 
 def model_create_multi(method):
     """The decorated ``create`` always receives a list of dicts; callers may pass one dict."""
-    setattr(method, _API, "model_create")
-    return method
+    if getattr(method, _API, None) == "model_create":
+        return method
+
+    @functools.wraps(method)
+    def create(self, vals_list, *args, **kwargs):
+        if isinstance(vals_list, Mapping):
+            vals_list = [vals_list]
+        return method(self, vals_list, *args, **kwargs)
+
+    setattr(create, _API, "model_create")
+    return create
 
 
 def depends(*paths):

@@ -98,6 +98,8 @@ class Transaction:
         self.protected = defaultdict(set)
         self.default_env = None
         self.flushing = False
+        #: the registry's ``cache_sequence`` when this transaction last committed or rolled back
+        self.cache_sequence = registry.cache_sequence
 
     def flush(self):
         """Recompute pending stored fields and send every pending update to PostgreSQL."""
@@ -126,9 +128,16 @@ class Transaction:
         self.tocompute.clear()
         self.towrite.clear()
         self.protected.clear()
+        self.cache_sequence = self.registry.cache_sequence
 
     def reset(self):
-        """Forget cached values *and* pending updates (after a rollback, orm.md CCH-7)."""
+        """Forget cached values *and* pending updates (after a rollback, orm.md CCH-7).
+
+        When security data changed in the rolled-back part, the registry caches (access rights,
+        rules, groups) may hold results computed from rows that no longer exist: clear them.
+        """
+        if self.registry.cache_sequence != self.cache_sequence:
+            self.registry.clear_cache()
         self.clear()
 
 

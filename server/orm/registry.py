@@ -72,6 +72,7 @@ class Registry(collections.abc.Mapping):
         self.prefetch_batch = self.config.get("prefetch_batch", DEFAULTS["prefetch_batch"])
         self.create_batch = self.config.get("create_batch", DEFAULTS["create_batch"])
         self.access_cache = {}
+        self.cache_sequence = 0
         self.debug = False
         self._reset_setup()
 
@@ -154,6 +155,8 @@ class Registry(collections.abc.Mapping):
     def clear_cache(self):
         """Forget cached access rights, rules and method caches (after security changes)."""
         self.access_cache.clear()
+        # transactions compare it to know whether their rollback must clear the caches again
+        self.cache_sequence += 1
 
     # -- composing classes -----------------------------------------------------------------------
     def load_modules(self, modules):

@@ -92,7 +92,8 @@ class ResUsers(models.Model):
         if "groups_id" in vals:
             for user in self:
                 user._add_groups(user.groups_id)
-        if {"groups_id", "active", "company_id", "company_ids"} & set(vals):
+        # record rules are evaluated with the user (user.partner_id.id, company_ids ...)
+        if {"groups_id", "active", "company_id", "company_ids", "partner_id"} & set(vals):
             self.pool.clear_cache()
         return result
 

@@ -2,3 +2,4 @@ from . import all_types
 from . import orders
 from . import inheritance
 from . import misc
+from . import security
