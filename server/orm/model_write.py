@@ -206,7 +206,7 @@ class WriteMixin:
             cache_row = []
             for field in fields:
                 if field.name in vals:
-                    cache_value = field.convert_to_cache(vals[field.name], empty)
+                    cache_value = field.convert_to_cache_for_values(vals[field.name], self, vals)
                 else:
                     cache_value = field.cache_null() if field.type not in ("integer", "float", "monetary", "boolean") \
                         else None
@@ -339,7 +339,8 @@ class WriteMixin:
         with env.protecting(protected, self):
             if relational:
                 self.modified(relational, before=True)
-            for field in sorted(fields, key=lambda f: f.relational):
+            # relational values last; monetary amounts after their currency (rounding)
+            for field in sorted(fields, key=lambda f: (f.type == "monetary", f.relational)):
                 if field.compute and not field.store:
                     if field.inverse:
                         env.cache.update(self, field, [field.convert_to_cache(vals[field.name], self)] * len(self))

@@ -299,11 +299,11 @@ class Registry(collections.abc.Mapping):
         if model_class._log_access:
             magic = {
                 "create_uid": Many2one("res.users", string="Created by", ondelete="set null", readonly=True,
-                                       automatic=True),
-                "create_date": Datetime(string="Created on", readonly=True, automatic=True),
+                                       copy=False, automatic=True),
+                "create_date": Datetime(string="Created on", readonly=True, copy=False, automatic=True),
                 "write_uid": Many2one("res.users", string="Last Updated by", ondelete="set null", readonly=True,
-                                      automatic=True),
-                "write_date": Datetime(string="Last Updated on", readonly=True, automatic=True),
+                                      copy=False, automatic=True),
+                "write_date": Datetime(string="Last Updated on", readonly=True, copy=False, automatic=True),
             }
             for key, definition in magic.items():
                 if key not in fields:

@@ -319,6 +319,11 @@ class Field:
         """A cache value from a value given to create/write (or fetched from a column)."""
         return value
 
+    def convert_to_cache_for_values(self, value, model, values):
+        """The cache value of a record being created with ``values`` (which may hold what the
+        conversion needs, such as a Monetary's currency)."""
+        return self.convert_to_cache(value, model.browse())
+
     def convert_to_record(self, value, record):
         """The value ``record.field`` returns, from a cache value."""
         return False if value is None else value

@@ -119,12 +119,35 @@ class Monetary(Float):
 
     def convert_to_cache(self, value, record, validate=True):
         number = Float.convert_to_cache(self, value, record, validate=False)
-        if validate and len(record._ids) == 1 and self.currency_field in record._fields:
-            currency = record[self.currency_field]
-            rounding = getattr(currency, "rounding", None) if currency else None
+        if validate and number and record._ids and self.currency_field in record._fields:
+            # records with several currencies are rounded group by group (see write)
+            currency = record.mapped(self.currency_field)
+            rounding = currency.rounding if len(currency) == 1 else None
             if rounding:
                 number = float_round(number, precision_rounding=rounding)
         return number
+
+    def convert_to_cache_for_values(self, value, model, values):
+        """The cache value of a new record created with ``values`` (its currency is among them)."""
+        name = self.currency_field
+        if name in values:
+            dummy = model.new({name: values[name]})
+        elif model._fields[name].related and model._fields[name].related[0] in values:
+            link = model._fields[name].related[0]
+            dummy = model.new({link: values[link]})
+        else:
+            dummy = model.browse()
+        return self.convert_to_cache(value, dummy)
+
+    def write(self, records, value):
+        if len(records._ids) <= 1 or self.currency_field not in records._fields:
+            return super().write(records, value)
+        groups = {}
+        for record in records:
+            groups.setdefault(record[self.currency_field].id, []).append(record._ids[0])
+        for ids in groups.values():
+            super().write(records.browse(tuple(ids)), value)
+        return records
 
     def get_description(self, env):
         desc = super().get_description(env)

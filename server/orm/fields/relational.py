@@ -369,6 +369,10 @@ class Many2many(_RelationalMulti):
     type = "many2many"
     _extra_attrs = {"relation": None, "column1": None, "column2": None, "ondelete": "cascade"}
 
+    def _default_copy(self):
+        # a copy links the same records (orm.md FLD-13); only one2many lines are not shared
+        return True
+
     def __init__(self, comodel_name=None, relation=None, column1=None, column2=None, string=None, **kwargs):
         for key, value in (("relation", relation), ("column1", column1), ("column2", column2)):
             if value is not None:

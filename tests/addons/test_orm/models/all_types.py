@@ -31,10 +31,19 @@ class AllTypes(models.Model):
     active = fields.Boolean(default=True)
     partner_name = fields.Char(related="partner_id.name")
     partner_city = fields.Char(related="partner_id.city", readonly=False)
+    # test_orm_ext turns 'json' into a Text field: this one stays a Json field
+    json_data = fields.Json()
+    name_upper = fields.Char(compute="_compute_name_upper")
+    text_translate = fields.Text(translate=True)
 
     @api.model
     def _selection_dynamic(self):
         return [("a", "A"), ("b", "B")]
+
+    @api.depends("name")
+    def _compute_name_upper(self):
+        for record in self:
+            record.name_upper = record.name.upper() if record.name else False
 
 
 class Line(models.Model):
