@@ -59,9 +59,8 @@ class ReadGroupMixin:
         """
         self.check_access_rights("read")
         groupby = [groupby] if isinstance(groupby, str) else list(groupby or [])
-        if lazy and groupby:
-            groupby = groupby[:1]
-        specs = [self._read_group_spec(g) for g in groupby]
+        # lazy: group by the first field; the others go to each group's __context
+        specs = [self._read_group_spec(g) for g in (groupby[:1] if lazy else groupby)]
         aggregates = self._read_group_aggregates(fields or [], {s["name"] for s in specs})
         query = self._where_calc(domain)
         self._apply_ir_rules(query, "read")
@@ -69,10 +68,12 @@ class ReadGroupMixin:
             return []
         select = []
         group_exprs = []
-        for spec in specs:
+        for index, spec in enumerate(specs):
             expr = self._read_group_expr(spec, query)
             spec["expr"] = expr
-            select.append(SQL("%s AS %s", expr, SQL.identifier(spec["alias"])))
+            # 'date:month' is no SQL name: the column gets a plain alias of its own
+            spec["column"] = f"__group_{index}"
+            select.append(SQL("%s AS %s", expr, SQL.identifier(spec["column"])))
             group_exprs.append(expr)
         select.append(SQL('COUNT(*) AS "__count"'))
         for alias, func, fname in aggregates:
@@ -235,7 +236,7 @@ class ReadGroupMixin:
         names = {}
         for spec in specs:
             if spec["field"].type == "many2one":
-                ids = {row[spec["alias"]] for row in rows if row[spec["alias"]]}
+                ids = {row[spec["column"]] for row in rows if row[spec["column"]]}
                 comodel = env[spec["field"].comodel_name].sudo().browse(tuple(ids))
                 names[spec["alias"]] = dict(comodel.with_context(prefetch_fields=True).name_get()) if ids else {}
         result = []
@@ -245,7 +246,7 @@ class ReadGroupMixin:
             group_domain = []
             ranges = {}
             for spec in specs:
-                value = row[spec["alias"]]
+                value = row[spec["column"]]
                 field = spec["field"]
                 key = spec["spec"] if spec["granularity"] else spec["name"]
                 if field.type in DATE_TYPES and value is not None:
