@@ -559,6 +559,14 @@ class WriteMixin:
         for field in tree.root:
             shielded = protected.get(field)
             records = self if not shielded else self.browse(tuple(i for i in self._ids if i not in shielded))
+            if records and field.recursive:
+                # records already marked were followed already: this also stops on cycles
+                if field.store:
+                    marked = env.transaction.tocompute.get(field, ())
+                    records = records.browse(tuple(i for i in records._ids if not i or i not in marked))
+                else:
+                    cached = set(env.cache.cached_ids(env, field))
+                    records = records.browse(tuple(i for i in records._ids if i in cached))
             if not records:
                 continue
             if field.store:
@@ -572,14 +580,19 @@ class WriteMixin:
                     env.cache.invalidate([(field, fresh)])
             else:
                 env.cache.invalidate([(field, records._ids)])
+            if field.recursive:
+                # the field depends on itself on related records (``child_ids.tree_total``): their
+                # values change in turn, up the hierarchy (CMP-6.8)
+                records._modified_triggers(self.pool.get_trigger_tree(records._name, (field.name,)))
         for key, subtree in tree.children.items():
             if create and key.type in ("many2one", "many2one_reference"):
                 continue
             model = env[key.model_name]
             others = None
             for inverse in self.pool.field_inverses.get(key, ()):
+                # an x2many value hides archived records (and those outside its domain): search then
                 if inverse.model_name == self._name and not (inverse.type in ("one2many", "many2many")
-                                                             and inverse.domain):
+                                                             and (inverse.domain or model._active_name)):
                     others = self.sudo()[inverse.name] if len(self) == 1 else self.sudo().mapped(inverse.name)
                     others = others.with_env(env)
                     break
@@ -609,6 +622,15 @@ class WriteMixin:
         gone = set(ids) - set(records._ids)
         if gone:
             pending.difference_update(gone)
+        if records and field.recursive:
+            # one record at a time: computing a record reads the pending values of its relatives
+            # (``parent_id.total``), which must then be computed first, not read stale (CMP-6.8)
+            for record in records:
+                if record._ids[0] in pending:
+                    field.compute_value(record)
+                    for other in self.pool.field_computed.get(field, [field]):
+                        env.remove_to_compute(other, record)
+            return
         if records:
             field.compute_value(records)
         for other in self.pool.field_computed.get(field, [field]):

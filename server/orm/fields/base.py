@@ -24,6 +24,7 @@ from ..decorators import _DEPENDS, _DEPENDS_CONTEXT
 
 _logger = logging.getLogger(__name__)
 _definition_order = itertools.count()
+_MISSING = object()
 
 #: attributes every field accepts, with their default when not given
 COMMON_ATTRS = {
@@ -431,6 +432,7 @@ class Field:
         """Run the compute method on ``records`` (the fields it computes are protected meanwhile)."""
         env = records.env
         fields = records.pool.field_computed.get(self, [self])
+        kept = self._values_to_keep(records, fields)
         target = records.sudo() if self.compute_sudo else records
         with env.protecting(fields, records):
             if callable(self.compute) and not isinstance(self.compute, str):
@@ -441,6 +443,52 @@ class Field:
             missing = env.cache.missing_ids(records, field)
             if missing:
                 raise ValueError(f"Compute method failed to assign {records.browse(missing[:1])}.{field.name}")
+        self._restore_kept_values(records, kept)
+
+    def _values_to_keep(self, records, fields):
+        """Values of the other stored fields of a shared compute method that are not to recompute.
+
+        Such a value was given explicitly to create/write (orm.md CMP-7): the method computing
+        ``self`` also assigns it, but must not overwrite it. Returns ``[(field, {id: (cached,
+        pending column value)})]`` with :data:`_MISSING` for what was absent.
+        """
+        if len(fields) < 2:
+            return []
+        env = records.env
+        transaction = env.transaction
+        kept = []
+        for field in fields:
+            if field is self or not field.store:
+                continue
+            pending = transaction.tocompute.get(field, ())
+            data = env.cache._field_data(field, env) or {}
+            towrite = transaction.towrite.get(field.model_name, {})
+            values = {}
+            for record_id in records._ids:
+                if record_id and record_id not in pending:
+                    values[record_id] = (data.get(record_id, _MISSING),
+                                         towrite.get(record_id, {}).get(field.name, _MISSING))
+            if values:
+                kept.append((field, values))
+        return kept
+
+    def _restore_kept_values(self, records, kept):
+        env = records.env
+        for field, values in kept:
+            towrite = env.transaction.towrite[field.model_name]
+            for record_id, (cached, column) in values.items():
+                record = records.browse(record_id)
+                if cached is _MISSING:
+                    env.cache.invalidate([(field, (record_id,))])
+                else:
+                    env.cache.set(record, field, cached)
+                row = towrite.get(record_id)
+                if column is not _MISSING:
+                    towrite.setdefault(record_id, {})[field.name] = column
+                elif row is not None:
+                    row.pop(field.name, None)
+                    if not row:
+                        del towrite[record_id]
 
     # -- related fields --------------------------------------------------------------------------
     def _compute_related(self, records):

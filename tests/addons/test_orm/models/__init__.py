@@ -3,3 +3,4 @@ from . import orders
 from . import inheritance
 from . import misc
 from . import security
+from . import compute
