@@ -40,9 +40,10 @@ def map_integrity_error(env, exc):
                 field.string, column, registry[model]._description, model))
         return ValidationError(env._("The operation cannot be completed: a mandatory value is missing (%s).",
                                      column or "?"))
-    if code == psycopg2.errorcodes.FOREIGN_KEY_VIOLATION:
+    if code in (psycopg2.errorcodes.FOREIGN_KEY_VIOLATION, psycopg2.errorcodes.RESTRICT_VIOLATION):
         primary = (getattr(diag, "message_primary", None) or str(exc))
-        if "update or delete" in primary:
+        # ON DELETE RESTRICT reports restrict_violation (23001), NO ACTION foreign_key_violation
+        if code == psycopg2.errorcodes.RESTRICT_VIOLATION or "update or delete" in primary:
             referencing = model or table
             label = registry[model]._description if model else table
             return UserError(env._(

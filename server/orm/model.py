@@ -422,6 +422,7 @@ class BaseModel(ReadMixin, WriteMixin, ReadGroupMixin, SchemaMixin, metaclass=Me
         self.modified([field.name])
 
     # -- names -----------------------------------------------------------------------------------
+    @api.depends(lambda self: (self._rec_name,) if self._rec_name else ())
     def _compute_display_name(self):
         name = self._rec_name
         if name and name in self._fields:

@@ -850,10 +850,14 @@ class WriteMixin:
                 "< (now() AT TIME ZONE 'UTC') - %s * interval '1 hour' AND %s", table, float(hours), recent))
             ids.update(row[0] for row in self.env.cr.fetchall())
         if count:
-            self.env.cr.execute(SQL(
-                "SELECT id FROM %s WHERE %s ORDER BY COALESCE(write_date, create_date) DESC, id DESC OFFSET %s",
-                table, recent, int(count)))
-            ids.update(row[0] for row in self.env.cr.fetchall())
+            # the surplus is counted over all rows; only rows not touched recently may go
+            self.env.cr.execute(SQL("SELECT count(*) FROM %s", table))
+            surplus = self.env.cr.fetchone()[0] - int(count)
+            if surplus > 0:
+                self.env.cr.execute(SQL(
+                    "SELECT id FROM %s WHERE %s ORDER BY COALESCE(write_date, create_date), id LIMIT %s",
+                    table, recent, surplus))
+                ids.update(row[0] for row in self.env.cr.fetchall())
         if ids:
             self.sudo().browse(sorted(ids)).unlink()
             _logger.info("transient vacuum: %d rows of %s deleted", len(ids), self._name)

@@ -35,6 +35,8 @@ class AllTypes(models.Model):
     json_data = fields.Json()
     name_upper = fields.Char(compute="_compute_name_upper")
     text_translate = fields.Text(translate=True)
+    copied_line_ids = fields.One2many("test.orm.line", "all_types_id", copy=True)
+    note = fields.Char(copy=False)
 
     @api.model
     def _selection_dynamic(self):
@@ -44,6 +46,13 @@ class AllTypes(models.Model):
     def _compute_name_upper(self):
         for record in self:
             record.name_upper = record.name.upper() if record.name else False
+
+
+class Nameless(models.Model):
+    _name = "test.orm.nameless"
+    _description = "Model without a name field"
+
+    value = fields.Integer()
 
 
 class Line(models.Model):
