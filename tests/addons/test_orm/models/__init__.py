@@ -4,3 +4,4 @@ from . import inheritance
 from . import misc
 from . import security
 from . import compute
+from . import performance
