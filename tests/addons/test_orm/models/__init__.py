@@ -5,3 +5,4 @@ from . import misc
 from . import security
 from . import compute
 from . import performance
+from . import inheritance_multi
