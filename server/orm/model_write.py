@@ -23,6 +23,16 @@ _logger = logging.getLogger(__name__)
 LOG_ACCESS_COLUMNS = ("create_uid", "create_date", "write_uid", "write_date")
 
 
+def _is_missing(field, value):
+    """Whether ``value`` given for ``field`` leaves it empty (required checks, FLD-12)."""
+    if value is None or value is False:
+        return True
+    if field.type in ("char", "text", "html") and value == "":
+        return True
+    # an empty recordset (``'partner_id': self.partner_id`` on a record without partner)
+    return hasattr(value, "_ids") and hasattr(value, "_name") and not value._ids
+
+
 def _freeze(value):
     if isinstance(value, dict):
         return ("__dict__", tuple(sorted((k, _freeze(v)) for k, v in value.items())))
@@ -143,8 +153,7 @@ class WriteMixin:
             for field in required:
                 if field.name in link_names:
                     continue
-                value = vals.get(field.name)
-                if value is None or value is False or (field.type in ("char", "text", "html") and value == ""):
+                if _is_missing(field, vals.get(field.name)):
                     missing.add(field)
             for parent_model, link in self._inherits.items():
                 if vals.get(link):
@@ -153,8 +162,7 @@ class WriteMixin:
                     if field.inherited and field.related[0] == link and field.related_field.required \
                             and not field.related_field.compute and field.related_field.type != "boolean" \
                             and field.related_field.default is None:
-                        value = vals.get(field.name)
-                        if value is None or value is False:
+                        if _is_missing(field, vals.get(field.name)):
                             missing.add(field)
         if missing:
             labels = ", ".join(f"{f.string} ({f.name})" for f in sorted(missing, key=lambda f: f.name))
@@ -362,9 +370,7 @@ class WriteMixin:
         missing = []
         for name, value in vals.items():
             field = self._fields[name]
-            if field.required and field.type != "boolean" and not field.compute and (
-                    value is None or value is False
-                    or (field.type in ("char", "text", "html") and value == "")):
+            if field.required and field.type != "boolean" and not field.compute and _is_missing(field, value):
                 missing.append(field)
         if missing:
             labels = ", ".join(f"{f.string} ({f.name})" for f in missing)

@@ -456,6 +456,11 @@ def test_read_returns_dicts_in_recordset_order_with_id(Model):
                                                {"id": records[0].id, "name": "a"}]
 
 
+def test_read_id_only(Model):
+    record = Model.create({"name": "id only"})
+    assert record.read(["id"]) == [{"id": record.id}]
+
+
 def test_read_without_fields_returns_all_fields(Model):
     record = Model.create({"name": "all"})
     values = record.read()[0]

@@ -266,6 +266,11 @@ def test_datetime_from_string_and_object(Model):
                                                                     "2020-01-02 03:04:05"]
 
 
+def test_datetime_iso_string_with_offset_is_converted_to_utc(record):
+    record.datetime = "2024-07-01T14:30:00+02:00"
+    assert raw(record, "datetime") == datetime.datetime(2024, 7, 1, 12, 30)
+
+
 def test_datetime_drops_microseconds(record):
     record.datetime = datetime.datetime(2024, 3, 1, 12, 0, 0, 987654)
     assert record.datetime == datetime.datetime(2024, 3, 1, 12, 0, 0)
@@ -496,6 +501,15 @@ def test_translated_cache_is_per_language_without_reload(Model):
     assert record.char_translate == "Chair"
 
 
+def test_cached_fallback_follows_en_us_write(Model):
+    record = Model.create({"char_translate": "Chair"})
+    french = record.with_context(lang="fr_FR")
+    assert french.char_translate == "Chair"
+    record.with_context(lang="en_US").char_translate = "Seat"
+    assert french.char_translate == "Seat"
+    assert reload(french).char_translate == "Seat"
+
+
 def test_create_in_other_language_sets_en_us_too(Model):
     record = Model.with_context(lang="fr_FR").create({"char_translate": "Chaise"})
     reload(record)
@@ -694,6 +708,16 @@ def test_missing_required_in_one_of_many_creates_nothing(env):
     with pytest.raises(ValidationError):
         env["test.orm.order"].create([{"name": "ok-1"}, {"partner_id": False}])
     assert env["test.orm.order"].search_count([]) == before
+
+
+def test_required_many2one_given_an_empty_recordset_is_missing(env):
+    with pytest.raises(ValidationError, match="Order"):
+        env["test.orm.order.line"].create({"name": "orphan", "order_id": env["test.orm.order"]})
+    env.cr.execute("SELECT 1")
+    line = env["test.orm.order.line"].create({"order_id": env["test.orm.order"].create({"name": "RQ"}).id})
+    with pytest.raises(ValidationError, match="Order"):
+        line.write({"order_id": env["test.orm.order"]})
+    env.cr.execute("SELECT 1")
 
 
 def test_required_char_empty_string_is_missing(env):
