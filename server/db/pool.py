@@ -6,6 +6,7 @@ name while bounding the total number of connections. A connection that failed at
 TRX-B), so the next call gets a fresh one.
 """
 import logging
+import select
 import threading
 import time
 
@@ -111,4 +112,16 @@ class ConnectionPool:
         if conn.closed:
             return False
         status = conn.get_transaction_status()
-        return status != psycopg2.extensions.TRANSACTION_STATUS_UNKNOWN
+        if status == psycopg2.extensions.TRANSACTION_STATUS_UNKNOWN:
+            return False
+        if status == psycopg2.extensions.TRANSACTION_STATUS_IDLE:
+            # nothing should arrive on an idle connection: data (or end of file) on its socket means
+            # the backend was terminated (server restart, pg_terminate_backend); psycopg2 would
+            # only notice at the next statement
+            try:
+                readable, _, _ = select.select([conn], [], [], 0)
+            except (OSError, ValueError):
+                return False
+            if readable:
+                return False
+        return True
