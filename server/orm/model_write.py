@@ -78,6 +78,7 @@ class WriteMixin:
             for name in ("id",) + LOG_ACCESS_COLUMNS:
                 vals.pop(name, None)
         self._check_required_create(vals_list)
+        self._add_precomputed_values(vals_list)
         vals_list = self._create_inherits_parents(vals_list)
 
         stored_names = []
@@ -142,6 +143,20 @@ class WriteMixin:
                 values.setdefault(name, value)
             result.append(values)
         return result
+
+    def _add_precomputed_values(self, vals_list):
+        """Compute before the INSERT the stored computed fields whose column cannot stay NULL
+        (``required``, hence ``NOT NULL``) or that ask for it (``precompute``), on an in-memory
+        record holding the values; the result then counts as given (CMP-7)."""
+        fields = [f for f in self._fields.values()
+                  if f.compute and f.column and (f.required or f.precompute) and not f.inherited]
+        for vals in vals_list:
+            missing = [f for f in fields if f.name not in vals]
+            if not missing:
+                continue
+            record = self.new(vals)
+            for field in missing:
+                vals[field.name] = field.convert_to_write(record[field.name], record)
 
     def _check_required_create(self, vals_list):
         required = [f for f in self._fields.values()

@@ -6,3 +6,4 @@ from . import security
 from . import compute
 from . import performance
 from . import inheritance_multi
+from . import constraints
