@@ -119,9 +119,10 @@ class ConnectionPool:
             # the backend was terminated (server restart, pg_terminate_backend); psycopg2 would
             # only notice at the next statement
             try:
-                readable, _, _ = select.select([conn], [], [], 0)
-            except (OSError, ValueError):
-                return False
-            if readable:
+                poller = select.poll()  # unlike select(), not limited to descriptors below 1024
+                poller.register(conn.fileno(), select.POLLIN)
+                if poller.poll(0):
+                    return False
+            except (OSError, ValueError, psycopg2.Error):
                 return False
         return True
