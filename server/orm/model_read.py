@@ -283,7 +283,8 @@ class ReadMixin:
         if (active_test and active_name and self.env.context.get("active_test", True)
                 and not any(isinstance(t, tuple) and isinstance(t[0], str)
                             and t[0].split(".")[0] == active_name for t in tokens)):
-            tokens = ["&", (active_name, "=", True)] + tokens
+            # ANDed last: the domain's own leaves are checked (and may raise) before it flushes
+            tokens = ["&"] + tokens + [(active_name, "=", True)]
         query = Query(self.env, self._table)
         tree = parse(tokens)
         condition = compile_domain(self, tree, query)

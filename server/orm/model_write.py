@@ -376,6 +376,11 @@ class WriteMixin:
                 self._fields["write_date"].write(self, env.cr.now())
             self.modified(list(vals))
             self._call_inverses(self, [f for f in fields if f.inverse and f.compute])
+        if self._active_name and self._active_name in vals:
+            # cached x2many values towards this model hide archived records (DOM-30): now stale
+            env.cache.invalidate([(field, None) for model_name in self.pool
+                                  for field in self.pool[model_name]._fields.values()
+                                  if field.type in ("one2many", "many2many") and field.comodel_name == self._name])
         if self._parent_store and self._parent_name in vals:
             self._parent_store_update()
         self._validate_fields(vals)

@@ -310,3 +310,9 @@ def test_parser_never_fails_with_anything_but_domain_error(domain):
         elif isinstance(node, Leaf):
             assert node.operator == normalize_operator(node.operator)
             assert all(name and name.replace("_", "a").isalnum() for name in node.path)
+
+
+def test_distribute_not_keeps_not_on_comparisons():
+    """NOT (a < 1) also holds for NULL a, which (a >= 1) does not: the '!' must stay."""
+    assert distribute_not(["!", ("a", "<", 1)]) == ["!", ("a", "<", 1)]
+    assert distribute_not(["!", "|", ("a", ">=", 1), B]) == ["&", "!", ("a", ">=", 1), ("b", "!=", 2)]

@@ -28,7 +28,38 @@ def compile_domain(model, domain, query, alias=None):
     :raises AccessError: a leaf uses a field the user may not read
     """
     node = domain if not isinstance(domain, (list, tuple)) else parse(domain)
+    validate_domain(model, node)
     return _Compiler(model, query, alias or query.alias).node(node)
+
+
+def validate_domain(model, node, depth=0):
+    """Check the field path of every leaf (and of ``any`` sub-domains) against ``model``.
+
+    Compiling may flush pending updates or run name searches, so wrong names are looked for in the
+    whole domain first: they then raise before any SQL runs (orm.md TST-1).
+
+    :raises DomainError: unknown field, or a non-relational field where a relational one is needed
+    """
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (And, Or)):
+            stack.extend(node.children)
+        elif isinstance(node, Not):
+            stack.append(node.child)
+        elif isinstance(node, Leaf):
+            current = model
+            for index, name in enumerate(node.path):
+                field = current._fields.get(name)
+                if field is None:
+                    raise DomainError(f"Invalid field {current._name}.{name} in leaf {node.source!r}")
+                if index < len(node.path) - 1 or node.operator in ("any", "not any"):
+                    if not field.relational or not field.comodel_name:
+                        raise DomainError(f"Invalid leaf {node.source!r}: {current._name}.{name} is not "
+                                          f"relational")
+                    current = current.env[field.comodel_name]
+            if node.operator in ("any", "not any") and depth < MAX_PATH_DEPTH:
+                validate_domain(current, parse(list(_subdomain(node.value, node))), depth + 1)
 
 
 class _Compiler:
@@ -65,25 +96,31 @@ class _Compiler:
             return self.path_leaf(field, leaf, depth)
         operator, value = leaf.operator, leaf.value
         if hasattr(value, "_ids") and hasattr(value, "_name"):
+            # a recordset: its ids; a single record (or none) compares like an id (or False)
             value = value._ids
+            if operator not in ("in", "not in", "child_of", "parent_of") and len(value) <= 1:
+                value = value[0] if value else False
         if field.name == "id":
             return self.id_leaf(leaf, operator, value)
         if operator in ("any", "not any") and not field.relational:
             raise DomainError(f"Invalid leaf {leaf.source!r}: {operator!r} needs a relational field")
         if not field.column and not (field.store and field.type in ("one2many", "many2many")):
             return self.nonstored_leaf(field, leaf, depth)
-        model.flush_model([field.name])
         if field.type == "many2one":
-            return self.many2one_leaf(field, leaf, operator, value)
-        if field.type in ("one2many", "many2many"):
-            return self.x2many_leaf(field, leaf, operator, value)
-        if operator in ("child_of", "parent_of"):
+            result = self.many2one_leaf(field, leaf, operator, value)
+        elif field.type in ("one2many", "many2many"):
+            result = self.x2many_leaf(field, leaf, operator, value)
+        elif operator in ("child_of", "parent_of"):
             raise DomainError(f"Invalid leaf {leaf.source!r}: {operator!r} needs a relational field or id")
-        column = SQL.identifier(alias, field.name)
-        if field.translate:
-            lang = self.env.lang or "en_US"
-            column = SQL("COALESCE(%s->>%s, %s->>'en_US')", column, lang, column)
-        return condition(column, field, operator, value, leaf)
+        else:
+            column = SQL.identifier(alias, field.name)
+            if field.translate:
+                lang = self.env.lang or "en_US"
+                column = SQL("COALESCE(%s->>%s, %s->>'en_US')", column, lang, column)
+            result = condition(column, field, operator, value, leaf)
+        # flushed once the leaf is known to be valid, so that a bad value raises before any SQL
+        model.flush_model([field.name])
+        return result
 
     def path_leaf(self, field, leaf, depth):
         model = self.model
@@ -341,7 +378,7 @@ def _coerce(field, value, leaf, bound=None):
         if ftype == "selection" and field.column_type and field.column_type[0] == "int4":
             return _to_int(value, leaf)
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return str(value)
+            return _text(value, leaf)
         if isinstance(value, bool):
             return str(value)
     except (ValueError, TypeError):
@@ -356,7 +393,13 @@ def condition(column, field, operator, value, leaf):
     if field.type in ("binary", "json") and not (operator in ("=", "!=") and not value):
         if field.type == "json" and operator in ("=", "!="):
             import json
-            expression = SQL("%s = %s::jsonb", column, json.dumps(value))
+            try:
+                dumped = json.dumps(value, allow_nan=False)
+            except (TypeError, ValueError):
+                dumped = None
+            if dumped is None or "\\u0000" in dumped.replace("\\\\", ""):   # jsonb refuses NUL characters
+                raise DomainError(f"Invalid value {value!r} in leaf {leaf.source!r} for a json field")
+            expression = SQL("%s = %s::jsonb", column, dumped)
             return expression if operator == "=" else SQL("(NOT (%s) OR %s IS NULL)", expression, column)
         raise DomainError(f"Invalid leaf {leaf.source!r}: {field.type} fields only support = False / != False")
     if operator == "=?":
@@ -407,15 +450,23 @@ def condition(column, field, operator, value, leaf):
         if operator.startswith("="):
             if value is False or value is None:
                 return SQL("%s IS NULL", column)
-            return SQL(f"{text_column.code} {like} %s", *text_column.params, str(value))
+            return SQL(f"{text_column.code} {like} %s", *text_column.params, _text(value, leaf))
         if value is False or value is None or value == "":
             return SQL("FALSE") if operator.startswith("not") else SQL("TRUE")
-        pattern = f"%{value}%"
+        pattern = f"%{_text(value, leaf)}%"
         if operator.startswith("not"):
             return SQL(f"({text_column.code} NOT {like} %s OR %s IS NULL)", *text_column.params, pattern, column)
         return SQL(f"{text_column.code} {like} %s", *text_column.params, pattern)
     raise DomainError(f"Invalid leaf {leaf.source!r}: operator {operator!r} is not supported on "
                       f"{field.type} fields")
+
+
+def _text(value, leaf):
+    """``value`` as a string parameter; PostgreSQL text cannot hold NUL characters."""
+    text = str(value)
+    if "\x00" in text:
+        raise DomainError(f"Invalid value {value!r} in leaf {leaf.source!r}: NUL characters are not allowed")
+    return text
 
 
 def _boolean_condition(column, operator, value, leaf):

@@ -135,7 +135,10 @@ def distribute_not(domain):
             if negate:
                 left, operator, right = token
                 operator = normalize_operator(operator)
-                if operator in TERM_OPERATORS_NEGATION and tuple(token) not in (TRUE_LEAF, FALSE_LEAF):
+                # '!' is the complement (NULL rows included) but '<' and friends never match NULL,
+                # so ('a', '<', 1) cannot become ('a', '>=', 1): those keep their '!'
+                if (operator in TERM_OPERATORS_NEGATION and operator not in ("<", ">", "<=", ">=")
+                        and tuple(token) not in (TRUE_LEAF, FALSE_LEAF)):
                     result.append((left, TERM_OPERATORS_NEGATION[operator], right))
                 elif tuple(token) == TRUE_LEAF:
                     result.append(FALSE_LEAF)
