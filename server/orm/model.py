@@ -371,17 +371,24 @@ class BaseModel(ReadMixin, WriteMixin, ReadGroupMixin, SchemaMixin, metaclass=Me
             if len(real) != len(self._ids):
                 return self
             self.flush_model()
-            query = self._search([("id", "in", real)], order=self._order)
+            # archived records are sorted too (the ids are given, DOM-30 does not apply)
+            query = self._search([("id", "in", real)], order=self._order, active_test=False)
             ids = list(query.get_result_ids())
             ids += [i for i in real if i not in set(ids)]
             return self.browse(tuple(reversed(ids)) if reverse else tuple(ids))
         if isinstance(key, str):
             name = key
+            field = self._fields.get(name)
+            if field is None:
+                raise KeyError(f"Invalid field {name!r} on model {self._name!r}")
 
             def key(record):
+                # empty values last, as ORDER BY ... ASC does (DOM-41); False is a value for booleans
                 value = record[name]
+                if field.type == "boolean":
+                    return (False, value)
                 if isinstance(value, BaseModel):
-                    return value.display_name or ""
+                    return (not value, value.display_name or "")
                 return (value is False, value if value is not False else 0)
         return self.browse(tuple(r._ids[0] for r in sorted(self, key=key, reverse=reverse)))
 

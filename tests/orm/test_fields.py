@@ -682,6 +682,12 @@ def test_default_get_returns_write_format(env):
     assert "code" not in defaults
 
 
+def test_callable_default_returning_recordset_is_converted_to_id(Model, env):
+    assert Model.default_get(["user_id"]) == {"user_id": env.uid}
+    assert Model.create({}).user_id == env.user
+    assert env["res.users"].default_get(["company_ids"])["company_ids"] == [Command.set(env.company.ids)]
+
+
 def test_explicit_false_is_not_replaced_by_default(env):
     line = env["test.orm.line"].create({"name": "l", "active": False})
     assert line.active is False

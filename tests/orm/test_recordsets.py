@@ -361,6 +361,17 @@ def test_sorted_by_field_name_with_empty_values(records):
     assert names[3] is False
     by_partner = records.sorted("partner_id")
     assert by_partner.mapped("partner_id.name") == ["P1", "P2"]
+    assert not by_partner[3].partner_id
+    assert records.sorted("partner_id", reverse=True)[0] == records[3]
+
+
+def test_sorted_by_boolean_puts_false_first(records):
+    assert records.sorted("boolean").mapped("boolean") == [False, False, False, True]
+
+
+def test_sorted_default_order_keeps_archived_records_in_place(Tag, tags):
+    tags[1].active = False
+    assert tags.sorted().mapped("name") == ["rs-a", "rs-b", "rs-c"]
 
 
 def test_sorted_empty_recordset(Tag):

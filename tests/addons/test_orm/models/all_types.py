@@ -37,6 +37,7 @@ class AllTypes(models.Model):
     text_translate = fields.Text(translate=True)
     copied_line_ids = fields.One2many("test.orm.line", "all_types_id", copy=True)
     note = fields.Char(copy=False)
+    user_id = fields.Many2one("res.users", default=lambda self: self.env.user)
 
     @api.model
     def _selection_dynamic(self):
