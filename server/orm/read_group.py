@@ -62,6 +62,11 @@ class ReadGroupMixin:
         # lazy: group by the first field; the others go to each group's __context
         specs = [self._read_group_spec(g) for g in (groupby[:1] if lazy else groupby)]
         aggregates = self._read_group_aggregates(fields or [], {s["name"] for s in specs})
+        # pending updates and recomputations of what the query reads (orm.md CCH-5)
+        self.flush_model([s["name"] for s in specs] + [fname for _, _, fname in aggregates])
+        for spec in specs:
+            if spec["field"].type == "many2one":
+                self.env[spec["field"].comodel_name].flush_model()
         query = self._where_calc(domain)
         self._apply_ir_rules(query, "read")
         if query.is_empty():
@@ -169,6 +174,9 @@ class ReadGroupMixin:
         if field.translate:
             lang = self.env.lang or "en_US"
             return SQL("COALESCE(%s->>%s, %s->>'en_US')", column, lang, column)
+        if field.type == "boolean":
+            # NULL reads as False (and the group's domain ('f', '=', False) selects both)
+            return SQL("COALESCE(%s, FALSE)", column)
         return column
 
     def _read_group_tz(self):

@@ -194,7 +194,8 @@ def test_null_group_values_are_false(env, records):
 # -- aggregates ----------------------------------------------------------------------------------
 def test_aggregate_functions(env, records):
     fields = ["integer", "float_plain:avg", "total_min:min(integer)", "total_max:max(float_plain)",
-              "n:count(partner_id)", "distinct:count_distinct(integer)", "integer_max:max(integer)"]
+              "n:count(partner_id)", "distinct:count_distinct(integer)", "integer_max:max(integer)",
+              "ids:count(id)"]
     [group] = read_group(env, [], fields)
     assert group["__count"] == 6
     assert group["integer"] == 20  # default aggregator of an Integer: sum
@@ -204,6 +205,13 @@ def test_aggregate_functions(env, records):
     assert group["n"] == 5  # count ignores NULL
     assert group["distinct"] == 5
     assert group["integer_max"] == 5
+    assert group["ids"] == 6
+
+
+def test_pending_writes_are_flushed_before_grouping(env, records):
+    records[0].write({"integer": 100, "selection": "done"})
+    groups = read_group(env, ["selection"], ["integer:sum"])
+    assert {g["selection"]: g["integer"] for g in groups} == {"draft": 2, "done": 107, False: 10}
 
 
 def test_aggregates_per_group(env, records):
@@ -251,3 +259,21 @@ def test_orderby_outside_groupby_and_aggregates_is_refused(env, records, orderby
 
 def test_empty_result_and_empty_domain(env):
     assert env[MODEL].read_group([("name", "=", "rg-none")], ["integer"], ["selection"]) == []
+
+
+def test_boolean_null_and_false_form_one_group(env, records):
+    unset = env[MODEL].create({"name": "rg-unset"})
+    env.cr.execute("SELECT boolean FROM test_orm_all_types WHERE id = %s", [unset.id])
+    assert env.cr.fetchone()[0] is None
+    groups = read_group(env, ["boolean"])
+    assert [(g["boolean"], g["boolean_count"]) for g in groups] == [(False, 4), (True, 3)]
+    for group in groups:
+        assert env[MODEL].search_count(group["__domain"]) == group["boolean_count"]
+
+
+def test_group_by_a_stored_related_field(env):
+    country = env["res.country"].search([], limit=1)
+    partner = env["res.partner"].create({"name": "RG related", "country_id": country.id})
+    orders = env["test.orm.order"].create([{"name": f"RG-REL-{i}", "partner_id": partner.id} for i in range(2)])
+    groups = env["test.orm.order"].read_group([("id", "in", orders.ids)], [], ["partner_country_code"])
+    assert [(g["partner_country_code"], g["partner_country_code_count"]) for g in groups] == [(country.code, 2)]
