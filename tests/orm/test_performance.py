@@ -136,3 +136,27 @@ def test_read_3000_records_uses_the_prefetch_batch(env, count_queries, monkeypat
     with count_queries(env) as counter:
         records.read(["name"])
     assert counter.count == 6
+
+
+def test_many2many_values_of_200_records_take_one_query(env, orders):
+    tags = env["test.orm.tag"].create([{"name": f"perf tag {i}"} for i in range(3)])
+    for index, order in enumerate(orders):
+        order.tag_ids = [(6, 0, tags[: index % 4].ids)]
+    env.flush_all()
+    env.invalidate_all()
+    records = env["test.orm.order"].browse(orders.ids)
+    records.mapped("name")  # the orders themselves in cache
+    with assert_max_queries(env, 2):  # the relation, then the tags' names
+        names = [order.tag_ids.mapped("name") for order in records]
+    assert names[3] == ["perf tag 0", "perf tag 1", "perf tag 2"] and names[4] == []
+
+
+def test_read_1000_records_with_a_many2one_as_a_user(user_env, orders):
+    line_ids = orders.mapped("line_ids").ids
+    lines = user_env["test.orm.order.line"].browse(line_ids)
+    lines[:1].read(["order_id"])  # the user's access rights in cache
+    user_env.invalidate_all()
+    with assert_max_queries(user_env, 2):
+        rows = lines.read(["name", "order_id", "price"])
+    assert len(rows) == 1000
+    assert rows[0]["order_id"] == (orders[0].id, "PERF-000")

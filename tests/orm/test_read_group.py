@@ -277,3 +277,14 @@ def test_group_by_a_stored_related_field(env):
     orders = env["test.orm.order"].create([{"name": f"RG-REL-{i}", "partner_id": partner.id} for i in range(2)])
     groups = env["test.orm.order"].read_group([("id", "in", orders.ids)], [], ["partner_country_code"])
     assert [(g["partner_country_code"], g["partner_country_code_count"]) for g in groups] == [(country.code, 2)]
+
+
+def test_zero_and_null_numbers_form_distinct_groups(env):
+    records = env[MODEL].create([{"name": "rg-zero", "integer": 0}, {"name": "rg-null"},
+                                 {"name": "rg-zero-2", "integer": 0}])
+    env.cr.execute("UPDATE test_orm_all_types SET integer = NULL WHERE id = %s", [records[1].id])
+    env.invalidate_all()
+    groups = env[MODEL].read_group([("id", "in", records.ids)], [], ["integer"])
+    assert sorted((g["integer"] is False, g["integer_count"]) for g in groups) == [(False, 2), (True, 1)]
+    for group in groups:
+        assert env[MODEL].search_count(group["__domain"]) == group["integer_count"]
