@@ -304,6 +304,27 @@ def test_invalid_datetime_raises_value_error(record):
         record.datetime = "not a date"
 
 
+def test_date_and_datetime_helpers(record):
+    from bureau import fields
+    day = datetime.date(2024, 5, 15)
+    assert fields.Date.to_date("2024-05-15") == day
+    assert fields.Date.to_date(False) is None
+    assert fields.Date.to_string(day) == "2024-05-15"
+    assert fields.Date.add(day, months=1, days=1) == datetime.date(2024, 6, 16)
+    assert fields.Date.subtract(day, years=1) == datetime.date(2023, 5, 15)
+    assert fields.Date.start_of(day, "month") == datetime.date(2024, 5, 1)
+    assert fields.Date.end_of(day, "quarter") == datetime.date(2024, 6, 30)
+    assert fields.Date.start_of(day, "week") == datetime.date(2024, 5, 13)
+    assert fields.Datetime.now().microsecond == 0 and fields.Datetime.now().tzinfo is None
+    assert fields.Datetime.to_string(datetime.datetime(2024, 5, 15, 1, 2, 3)) == "2024-05-15 01:02:03"
+    stamp = fields.Datetime.context_timestamp(record.with_context(tz="Asia/Tokyo"),
+                                              datetime.datetime(2024, 5, 15, 20, 0))
+    assert (stamp.day, stamp.hour) == (16, 5)
+    tokyo_today = fields.Date.context_today(record.with_context(tz="Asia/Tokyo"),
+                                            datetime.datetime(2024, 5, 15, 20, 0))
+    assert tokyo_today == datetime.date(2024, 5, 16)
+
+
 # -- selection -----------------------------------------------------------------------------------
 def test_selection_round_trips(Model):
     record = Model.create({"selection": "done"})
@@ -523,6 +544,15 @@ def test_search_on_translated_field_uses_context_language(Model):
     assert Model.with_context(lang="fr_FR").search([("char_translate", "=", "Chaise")]) == record
     assert not Model.search([("char_translate", "=", "Chaise")])
     assert Model.with_context(lang="de_DE").search([("char_translate", "=", "Chair")]) == record
+
+
+def test_order_on_translated_field_uses_context_language(Model):
+    records = Model.create([{"char_translate": "ord-A", "name": "ord"}, {"char_translate": "ord-B", "name": "ord"}])
+    records[0].with_context(lang="fr_FR").char_translate = "ord-Z"
+    french = Model.with_context(lang="fr_FR").search([("name", "=", "ord")], order="char_translate")
+    assert french.ids == [records[1].id, records[0].id]
+    english = Model.search([("name", "=", "ord")], order="char_translate")
+    assert english.ids == records.ids
 
 
 # -- html ----------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import datetime
 import pytest
 
 from bureau import Command
+from bureau.exceptions import AccessError
 from bureau.orm.environment import SUPERUSER_ID, Environment, NewId
 
 
@@ -530,3 +531,23 @@ def test_is_superuser_admin_system_for_plain_user(env, other_user):
     assert not user_env.is_admin()
     assert not user_env.is_system()
     assert env.is_superuser() and env.is_admin() and env.is_system()
+
+
+def test_allowed_company_ids_select_current_company(env, other_user):
+    second = env["res.company"].create({"name": "Second Company"})
+    as_second = env(context={"allowed_company_ids": [second.id, env.company.id]})
+    assert as_second.company == second
+    assert as_second.companies.ids == [second.id, env.company.id]
+    user_env = env(user=other_user, context={"allowed_company_ids": [second.id]})
+    with pytest.raises(AccessError):
+        user_env.company
+
+
+def test_with_company_puts_company_first(env, tags):
+    second = env["res.company"].create({"name": "Other Company"})
+    main = env.company
+    switched = tags.with_company(second)
+    assert switched.env.company == second
+    assert switched.env.context["allowed_company_ids"][0] == second.id
+    assert switched.with_company(main).env.company == main
+    assert switched.ids == tags.ids
