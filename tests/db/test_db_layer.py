@@ -29,7 +29,6 @@ def terminate(pg, pid):
             cur.execute("SELECT pg_terminate_backend(%s)", [pid])
             assert cur.fetchone()[0] is True
             # wait until the backend is gone
-            cur.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
             for _ in range(100):
                 cur.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
                 if not cur.fetchone()[0]:
