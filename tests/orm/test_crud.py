@@ -198,6 +198,14 @@ def test_one2many_commands_apply_in_order(Model):
     assert reload(record).line_ids.mapped("name") == ["b", "c"]
 
 
+def test_one2many_create_command_on_several_records_creates_a_line_each(Model):
+    records = Model.create([{}, {}])
+    records.write({"line_ids": [Command.create({"name": "shared"})]})
+    reload(records)
+    assert [len(r.line_ids) for r in records] == [1, 1]
+    assert records[0].line_ids != records[1].line_ids
+
+
 def test_one2many_invalid_command_raises(Model):
     with pytest.raises(ValueError, match="line_ids"):
         Model.create({"line_ids": [(9, 0, 0)]})
