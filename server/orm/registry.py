@@ -234,7 +234,7 @@ class Registry(collections.abc.Mapping):
         if description is None:
             description = name
             if not model_class._abstract:
-                _logger.debug("model %s has no _description", name)
+                _logger.warning("model %s has no _description", name)
         model_class._description = description
         model_class._table = table or name.replace(".", "_")
         if len(model_class._table.encode()) > 63:

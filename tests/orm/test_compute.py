@@ -118,6 +118,21 @@ def test_many2many_path_tag_rename_updates_tag_names(env, order):
     assert column_values(env, "test.orm.order", ["tag_names"], other) == ("cyan",)
 
 
+def test_many2many_path_tags_linked_unlinked_and_deleted(env, order):
+    """CMP-6 cases 4-6 through the relation table: link, unlink, and deletion of a tag."""
+    Tag = env["test.orm.tag"]
+    x, y = Tag.create([{"name": "x"}, {"name": "y"}])
+    order.write({"tag_ids": [Command.link(x.id), Command.link(y.id)]})
+    assert order.tag_names == "x,y"
+    order.write({"tag_ids": [Command.unlink(x.id)]})
+    assert order.tag_names == "y"
+    order.write({"tag_ids": [Command.create({"name": "z"})]})
+    assert order.tag_names == "y,z"
+    y.unlink()
+    assert order.tag_names == "z"
+    assert column_values(env, "test.orm.order", ["tag_names"], order) == ("z",)
+
+
 def test_relational_field_itself_lines_added_and_removed_by_commands(env, order):
     """CMP-6 case 5: ``line_ids`` changed on the order with commands."""
     order.write({"line_ids": [Command.create({"price": 100})]})
@@ -171,6 +186,15 @@ def test_far_side_changes_without_reading_are_flushed(env, order):
     assert column_values(env, "test.orm.order", ["total", "line_count"], order) == (21, 2)
 
 
+def test_far_side_partner_deleted_clears_the_related_code(env, order, partner):
+    """CMP-6 case 6 along a many2one: the partner is deleted (``ON DELETE SET NULL``)."""
+    assert order.partner_country_code == "TL"
+    partner.unlink()
+    assert not order.partner_id
+    assert order.partner_country_code is False
+    assert column_values(env, "test.orm.order", ["partner_country_code"], order) == (None,)
+
+
 def test_chain_total_with_tax_follows_total(env, order):
     """CMP-6 case 7: ``total_with_tax`` depends on the stored computed ``total``."""
     assert order.total_with_tax == 30
@@ -195,6 +219,18 @@ def test_recursive_tree_total_over_three_levels(env):
     assert (root.tree_total, middle.tree_total) == (211, 10)
     leaf.unlink()
     assert root.tree_total == 11
+
+
+def test_recursive_field_on_a_cycle_terminates(env):
+    """CMP-6 case 8: marking stops at records already marked, even around a cycle."""
+    Order = env["test.orm.order"]
+    first = Order.create({"name": "C-1", "line_ids": [Command.create({"price": 1})]})
+    second = Order.create({"name": "C-2", "parent_id": first.id, "line_ids": [Command.create({"price": 2})]})
+    assert first.tree_total == 3
+    first.parent_id = second
+    first.line_ids.price = 10
+    env.flush_all()
+    assert not pending(env, first, "tree_total") and not pending(env, second, "tree_total")
 
 
 # -- CMP-1, CMP-3, CMP-4 ------------------------------------------------------------------------------
@@ -237,6 +273,25 @@ def test_non_stored_compute_over_stored_compute_is_invalidated(env, order):
     assert order.shown_total == "25.00"
     order.line_ids[0].price = 0
     assert order.shown_total == "5.00"
+
+
+def test_computed_field_defaults(env):
+    """CMP-2: not stored, readonly unless inverse, not copied, computed as superuser when stored."""
+    order_fields = env["test.orm.order"]._fields
+    total, shown = order_fields["total"], order_fields["shown_total"]
+    assert (total.store, total.readonly, total.copy, total.compute_sudo) == (True, True, False, True)
+    assert (shown.store, shown.readonly, shown.copy, shown.compute_sudo) == (False, True, False, False)
+    doubled = env["test.orm.compute.sample"]._fields["doubled"]
+    assert (doubled.store, doubled.readonly) == (False, False)
+
+
+def test_stored_compute_without_dependencies_is_computed_at_creation_only(env):
+    """CMP-5: ``initial`` has no dependencies."""
+    sample = env["test.orm.compute.sample"].create({"name": "init", "value": 3})
+    assert sample.initial == "v3"
+    sample.value = 5
+    assert sample.initial == "v3"
+    assert column_values(env, "test.orm.compute.sample", ["initial"], sample) == ("v3",)
 
 
 def test_stored_compute_is_lazy_until_read_or_flush(env, order):
@@ -302,6 +357,14 @@ def test_inverse_writes_the_underlying_field(env):
     assert column_values(env, "test.orm.compute.sample", ["value"], sample) == (6,)
     sample.invalidate_recordset()
     assert sample.doubled == 12
+
+
+def test_inverse_runs_after_the_other_values(env):
+    """CMP-8: given together with ``value``, the inverse of ``doubled`` has the last word."""
+    sample = env["test.orm.compute.sample"].create({"name": "both", "value": 1, "doubled": 8})
+    assert sample.value == 4
+    sample.write({"value": 2, "doubled": 10})
+    assert sample.value == 5
 
 
 def test_search_method_of_a_non_stored_computed_field(env):

@@ -63,6 +63,41 @@ def test_table_name_defaults_to_model_name_with_underscores(env):
     assert table_exists(env, "test_orm_order_line")
 
 
+def _probe_registry():
+    """A registry holding ``base`` only, to build probe definition classes into (no database)."""
+    from bureau.orm.registry import Registry
+    registry = Registry("probe_registry")
+    registry.load_modules(["base"])
+    return registry
+
+
+def test_model_name_must_be_dotted_lowercase():
+    from bureau import models
+    with pytest.raises(TypeError):
+        type("BadName", (models.Model,), {"_name": "Bad Name", "_module": "test_orm_probe",
+                                          "__module__": __name__})
+
+
+def test_table_name_longer_than_63_bytes_is_a_setup_error():
+    from bureau import models
+    probe = type("LongTable", (models.Model,), {"_name": "test.orm.probe." + "x" * 60,
+                                                "_module": "test_orm_probe", "__module__": __name__})
+    with pytest.raises(TypeError, match="63 bytes"):
+        _probe_registry()._build_model(probe)
+
+
+def test_description_defaults_to_model_name_with_a_warning(caplog):
+    from bureau import models
+    probe = type("NoDescription", (models.Model,), {"_name": "test.orm.probe.nodesc",
+                                                    "_module": "test_orm_probe", "__module__": __name__})
+    registry = _probe_registry()
+    with caplog.at_level(logging.WARNING, logger="bureau.orm.registry"):
+        registry._build_model(probe)
+    assert any("test.orm.probe.nodesc" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records)
+    assert registry["test.orm.probe.nodesc"]._description == "test.orm.probe.nodesc"
+    assert registry["test.orm.probe.nodesc"]._table == "test_orm_probe_nodesc"
+
+
 def test_rec_name_defaults_to_name_field(env):
     assert env["test.orm.order"]._rec_name == "name"
     order = env["test.orm.order"].create({"name": "SO-recname"})
@@ -201,6 +236,13 @@ def test_delegation_reads_and_writes_go_to_the_parent(env):
     assert pet.read(["name", "legs"])[0] == {"id": pet.id, "name": "Thomas", "legs": 2}
 
 
+def test_delegation_child_sees_fields_added_to_the_parent_by_other_addons(env):
+    """MOD-11 with REG-4: fields of ``test_orm_ext`` on animal appear on pet as well."""
+    pet = env["test.orm.pet"].create({"name": "Tom", "habitat": "sea"})
+    assert pet._fields["habitat"].inherited
+    assert (pet.habitat, pet.color, pet.animal_id.habitat) == ("sea", "grey", "sea")
+
+
 def test_delegation_search_joins_through_the_link(env):
     Pet = env["test.orm.pet"]
     pets = Pet.create([{"name": "Tom", "legs": 3}, {"name": "Jerry", "legs": 4}])
@@ -298,6 +340,18 @@ def test_parent_store_recursion_is_refused(env, tag_tree):
         root.parent_id = grandchild
     with pytest.raises(ValidationError):
         root.parent_id = root
+
+
+def test_moving_several_records_and_refusing_a_move_under_a_descendant(env, tag_tree):
+    root, child, grandchild, other = tag_tree
+    (grandchild + other).write({"parent_id": root.id})
+    assert grandchild.parent_path == f"{root.id}/{grandchild.id}/"
+    assert other.parent_path == f"{root.id}/{other.id}/"
+    with pytest.raises(ValidationError):
+        with env.cr.savepoint():
+            root.parent_id = other
+    assert root.parent_path == f"{root.id}/"
+    assert not root.parent_id
 
 
 def test_recursion_check_without_parent_store(env):

@@ -23,6 +23,7 @@ class ComputeSample(models.Model):
     code = fields.Char(compute="_compute_code", store=True)
     partial = fields.Char(compute="_compute_partial")
     echo = fields.Integer(compute="_compute_echo", store=True)
+    initial = fields.Char(compute="_compute_initial", store=True)
 
     @api.depends("value")
     def _compute_doubled(self):
@@ -56,6 +57,11 @@ class ComputeSample(models.Model):
         for record in self:
             record.echo = record.value
             record.echo = record.echo + 1
+
+    def _compute_initial(self):
+        """No dependencies: computed at creation only (CMP-5)."""
+        for record in self:
+            record.initial = f"v{record.value}"
 
     @api.constrains("code")
     def _check_code(self):
