@@ -186,6 +186,9 @@ class _Compiler:
             if operator == "any":
                 return SQL("%s IN (%s)", column, sub.subselect())
             return SQL("(%s NOT IN (%s) OR %s IS NULL)", column, sub.subselect(), column)
+        if operator in ("like", "ilike", "not like", "not ilike") and value == "":
+            # an empty pattern matches every row, NULL included (DOM-3), as False does
+            return condition(column, field, operator, False, leaf)
         if _is_name_value(value) or (operator in LIKE_OPERATORS and value):
             positive = TERM_OPERATORS_NEGATION[operator] if operator in NEGATIVE_TERM_OPERATORS else operator
             sub = name_subquery(comodel, value, positive, leaf)
@@ -202,6 +205,11 @@ class _Compiler:
             sub = comodel._search(_subdomain(value, leaf) + field.get_domain_list(comodel))
             exists = self.x2many_exists(field, sub.subselect())
             return exists if operator == "any" else SQL("(NOT %s)", exists)
+        if operator in ("child_of", "parent_of") and field.comodel_name == self.model._name:
+            # a link to the same model is itself the parent link (DOM-20): ('implied_ids',
+            # 'child_of', g) is g and the records linking to it, transitively
+            ids = hierarchy_ids(self.model, value, operator, leaf, parent_name=field.name)
+            return SQL("%s IN %s", SQL.identifier(self.alias, "id"), tuple(ids)) if ids else SQL("FALSE")
         if operator in ("child_of", "parent_of"):
             ids = hierarchy_ids(comodel, value, operator, leaf)
             if not ids:
@@ -302,8 +310,12 @@ def name_subquery(comodel, value, operator, leaf):
     return comodel._search(domain).subselect()
 
 
-def hierarchy_ids(model, value, operator, leaf):
-    """Ids of the records below (``child_of``) or above (``parent_of``) the given ones, inclusive."""
+def hierarchy_ids(model, value, operator, leaf, parent_name=None):
+    """Ids of the records below (``child_of``) or above (``parent_of``) the given ones, inclusive.
+
+    :param parent_name: the field linking a record to its parents [the model's ``_parent_name``,
+        through ``parent_path`` when the model has a parent store]
+    """
     if _is_name_value(value):
         ids = []
         for name in _as_list(value):
@@ -312,11 +324,13 @@ def hierarchy_ids(model, value, operator, leaf):
         ids = [_to_int(v, leaf) for v in _as_list(value) if v is not False and v is not None]
     if not ids:
         return []
-    parent_name = model._parent_name
+    use_parent_store = model._parent_store and parent_name is None
+    parent_name = parent_name or model._parent_name
     if parent_name not in model._fields:
         raise DomainError(f"Invalid leaf {leaf.source!r}: {model._name} has no parent field {parent_name!r}")
-    records = model.browse(ids)
-    if model._parent_store:
+    # ids of records that do not exist match nothing (instead of raising MissingError below)
+    records = model.browse(ids).exists()
+    if use_parent_store:
         model.flush_model(["parent_path"])
         if operator == "child_of":
             paths = [p for p in records.sudo().mapped("parent_path") if p]
@@ -344,7 +358,7 @@ def hierarchy_ids(model, value, operator, leaf):
             new = [i for i in frontier if i not in seen]
             seen.update(new)
             result += new
-            parents = model.browse(new).sudo().mapped(parent_name)._ids if new else ()
+            parents = model.browse(new).sudo().exists().mapped(parent_name)._ids if new else ()
             frontier = set(parents) - seen
     return result
 
@@ -469,6 +483,22 @@ def _text(value, leaf):
     return text
 
 
+_BOOLEAN_WORDS = {"true": True, "t": True, "yes": True, "y": True, "on": True, "1": True,
+                  "false": False, "f": False, "no": False, "n": False, "off": False, "0": False, "": False}
+
+
+def _truth(value, leaf):
+    """A leaf value as a boolean: strings are read as PostgreSQL reads boolean literals, so that
+    ``'False'`` means false rather than being a non-empty (true) string."""
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _BOOLEAN_WORDS:
+            return _BOOLEAN_WORDS[word]
+    elif value is None or isinstance(value, (bool, int, float)):
+        return bool(value)
+    raise DomainError(f"Invalid value {value!r} in leaf {leaf.source!r} for a boolean field")
+
+
 def _boolean_condition(column, operator, value, leaf):
     if operator == "=?":
         if value is False or value is None:
@@ -477,14 +507,14 @@ def _boolean_condition(column, operator, value, leaf):
     if operator in ("=", "!="):
         if isinstance(value, (list, tuple, dict, set)):
             raise DomainError(f"Invalid leaf {leaf.source!r}: use 'in' to compare with a list")
-        truth = bool(value)
+        truth = _truth(value, leaf)
         if operator == "!=":
             truth = not truth
         return SQL("%s = TRUE", column) if truth else SQL("(%s IS NULL OR %s = FALSE)", column, column)
     if operator in ("in", "not in"):
         if isinstance(value, dict):
             raise DomainError(f"Invalid value {value!r} in leaf {leaf.source!r}")
-        truths = {bool(item) for item in _as_list(value)}
+        truths = {_truth(item, leaf) for item in _as_list(value)}
         if operator == "not in":
             truths = {True, False} - truths
         if truths == {True, False}:
