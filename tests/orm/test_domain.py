@@ -102,6 +102,14 @@ def test_optional_equal_is_ignored_for_false_or_none(env, rows):
     assert found(env[T], [("name", "=?", None)], rows) == ALL
 
 
+def test_optional_equal_on_relational_fields(env, linked, tags):
+    assert found(env[T], [("partner_id", "=?", "Agrolait Dom")], linked) == {"agro"}
+    assert found(env[T], [("partner_id", "=?", False)], linked) == set(linked)
+    assert found(env[T], [("tag_ids", "=?", tags["other"].id)], linked) == {"camp"}
+    assert found(env[T], [("tag_ids", "=?", False)], linked) == set(linked)
+    assert found(env[T], [("line_ids", "=?", None)], linked) == set(linked)
+
+
 def test_like_is_a_case_sensitive_substring_match(env, rows):
     assert found(env[T], [("name", "like", "lpha")], rows) == {"one", "five"}
     assert found(env[T], [("name", "like", "alpha")], rows) == {"five"}
@@ -276,6 +284,55 @@ def test_any_needs_a_relational_field_and_a_domain(env, linked):
         env[T].search([("partner_id", "any", "Paris")])
     with pytest.raises(DomainError):
         env[T].search([("partner_id", "any", [("nonexistent", "=", 1)])])
+
+
+# -- compiled SQL (text and parameters) ------------------------------------------------------------
+C = '"test_orm_all_types"."{}"'.format
+
+
+@pytest.mark.parametrize("leaf, code, params", [
+    (("integer", "=", 5), f"{C('integer')} = %s", [5]),
+    (("integer", "=", False), f"{C('integer')} IS NULL", []),
+    (("integer", "!=", 5), f"({C('integer')} != %s OR {C('integer')} IS NULL)", [5]),
+    (("integer", "!=", None), f"{C('integer')} IS NOT NULL", []),
+    (("integer", ">=", "5"), f"{C('integer')} >= %s", [5]),
+    (("integer", "=?", False), "TRUE", []),
+    (("name", "ilike", "a%b"), f"{C('name')}::text ILIKE %s", ["%a%b%"]),
+    (("name", "not like", "x"), f"({C('name')}::text NOT LIKE %s OR {C('name')} IS NULL)", ["%x%"]),
+    (("name", "=ilike", "x_"), f"{C('name')}::text ILIKE %s", ["x_"]),
+    (("integer", "in", []), "FALSE", []),
+    (("integer", "not in", []), "TRUE", []),
+    (("integer", "in", [1, 2, False]), f"({C('integer')} IN %s OR {C('integer')} IS NULL)", [(1, 2)]),
+    (("integer", "not in", [1, None]), f"({C('integer')} NOT IN %s AND {C('integer')} IS NOT NULL)", [(1,)]),
+    (("boolean", "=", False), f"({C('boolean')} IS NULL OR {C('boolean')} = FALSE)", []),
+    (("boolean", "!=", False), f"{C('boolean')} = TRUE", []),
+])
+def test_leaf_compiles_to_sql_with_bound_values(env, leaf, code, params):
+    model = env[T]
+    sql = compile_domain(model, [leaf], Query(env, model._table))
+    assert (sql.code, sql.params) == (code, params)
+
+
+def test_operators_compile_to_and_or_not(env):
+    model = env[T]
+    sql = compile_domain(model, ["!", "|", ("integer", "=", 1), ("name", "=", "x"), ("float_plain", "<", 2)],
+                         Query(env, model._table))
+    assert sql.code == (f"((NOT COALESCE(({C('integer')} = %s OR {C('name')} = %s), FALSE)) "
+                        f"AND {C('float_plain')} < %s)")
+    assert sql.params == [1, "x", 2.0]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=st.text(min_size=1, max_size=30).filter(lambda v: "\x00" not in v),
+       operator=st.sampled_from(["=", "!=", "like", "not ilike", "=like", "in", "<"]))
+def test_values_never_appear_in_the_sql_code(env, value, operator):
+    """Whatever the value, the SQL code is the one of a harmless value: only the parameters differ."""
+    model = env[T]
+    sql = compile_domain(model, [("name", operator, value)], Query(env, model._table))
+    neutral = compile_domain(model, [("name", operator, "zzz")], Query(env, model._table))
+    assert sql.code == neutral.code
+    flat = [p for param in sql.params for p in (param if isinstance(param, tuple) else (param,))]
+    assert any(value in param for param in flat)
 
 
 # -- DOM-4 -----------------------------------------------------------------------------------------
@@ -474,6 +531,12 @@ def test_many2many_not_in_and_not_equal_include_records_without_links(env, linke
     assert found(env[T], [("tag_ids", "not in", [tags["root"].id])], linked) == {"arch", "camp", "bare"}
     assert found(env[T], [("tag_ids", "!=", tags["child"].id)], linked) == {"camp", "bare"}
     assert found(env[T], [("tag_ids", "not in", [])], linked) == set(linked)
+
+
+def test_x2many_equal_with_a_list_means_in(env, linked, tags):
+    assert found(env[T], [("tag_ids", "=", [tags["root"].id, tags["other"].id])], linked) == {"agro", "camp"}
+    assert found(env[T], [("tag_ids", "!=", [tags["child"].id])], linked) == {"camp", "bare"}
+    assert found(env[T], [("tag_ids", "=", [])], linked) == set()
 
 
 def test_many2many_false_means_no_link_at_all(env, linked):

@@ -201,6 +201,11 @@ class _Compiler:
 
     def x2many_leaf(self, field, leaf, operator, value):
         comodel = self.env[field.comodel_name]
+        if operator == "=?":
+            # like '=', but a False value ignores the term (DOM-3)
+            if value is False or value is None:
+                return SQL("TRUE")
+            operator = "="
         if operator in ("any", "not any"):
             sub = comodel._search(_subdomain(value, leaf) + field.get_domain_list(comodel))
             exists = self.x2many_exists(field, sub.subselect())
@@ -226,7 +231,8 @@ class _Compiler:
         if positive not in ("=", "in"):
             raise DomainError(f"Invalid leaf {leaf.source!r}: operator {operator!r} is not supported on "
                               f"{field.type} fields")
-        values = _as_list(value) if positive == "in" else [value]
+        # a list after '=' / '!=' means the same as after 'in' / 'not in' (Odoo accepts both)
+        values = _as_list(value) if positive == "in" or isinstance(value, (list, tuple, set)) else [value]
         ids = []
         for item in values:
             if item is False or item is None:
@@ -301,7 +307,7 @@ def name_subquery(comodel, value, operator, leaf):
     """SQL sub-select of the comodel ids whose name matches ``value`` (DOM-10, ``active_test`` off)."""
     names = _as_list(value)
     comodel = comodel.with_context(active_test=False)
-    if operator == "in" or (operator == "=" and len(names) > 1):
+    if operator in ("in", "=?") or (operator == "=" and len(names) > 1):
         operator = "="
     if operator not in ("=", "like", "ilike", "=like", "=ilike", "<", ">", "<=", ">="):
         operator = "ilike"
