@@ -729,10 +729,26 @@ def test_parent_of_with_a_list_and_a_name(env, tags):
     assert found(Tag, [("id", "parent_of", "dom grand")], tags) == {"grand", "child", "root"}
 
 
-def test_child_of_on_the_parent_many2one(env, tags):
+def test_child_of_on_the_parent_many2one_is_inclusive_like_on_id(env, tags):
+    """parent_id links the model to itself: it is the parent link, as ('id', 'child_of', x) (Odoo)."""
     Tag = env["test.orm.tag"]
-    assert found(Tag, [("parent_id", "child_of", tags["root"].id)], tags) == {"child", "grand", "sibling"}
-    assert found(Tag, [("parent_id", "parent_of", tags["grand"].id)], tags) == {"child", "grand", "sibling"}
+    assert found(Tag, [("parent_id", "child_of", tags["root"].id)], tags) == {"root", "child", "grand", "sibling"}
+    assert found(Tag, [("parent_id", "child_of", "dom child")], tags) == {"child", "grand"}
+    assert found(Tag, [("parent_id", "parent_of", tags["grand"].id)], tags) == {"grand", "child", "root"}
+
+
+def test_child_of_on_a_many2one_to_another_hierarchical_model(env):
+    """Applied to the comodel (partners below the company, inclusive), then IN."""
+    Partner = env["res.partner"]
+    company = Partner.create({"name": "Dom Company", "is_company": True})
+    contact = Partner.create({"name": "Dom Contact", "parent_id": company.id})
+    stranger = Partner.create({"name": "Dom Stranger"})
+    model = env[T]
+    records = {"company": model.create({"partner_id": company.id}), "contact": model.create({"partner_id": contact.id}),
+               "stranger": model.create({"partner_id": stranger.id}), "none": model.create({})}
+    assert found(model, [("partner_id", "child_of", company.id)], records) == {"company", "contact"}
+    assert found(model, [("partner_id", "parent_of", contact.id)], records) == {"company", "contact"}
+    assert found(model, [("partner_id", "child_of", "Dom Company")], records) == {"company", "contact"}
 
 
 def test_child_of_on_a_many2many_to_a_hierarchy(env, linked, tags):
@@ -787,7 +803,8 @@ def test_parent_of_without_parent_store(env, categories):
 
 def test_child_of_without_parent_store_on_the_parent_many2one(env, categories):
     Category = env["test.orm.category"]
-    assert found(Category, [("parent_id", "child_of", categories["mid"].id)], categories) == {"low"}
+    assert found(Category, [("parent_id", "child_of", categories["mid"].id)], categories) == {"mid", "low"}
+    assert found(Category, [("parent_id", "parent_of", categories["low"].id)], categories) == {"low", "mid", "top"}
 
 
 def test_child_of_without_parent_store_survives_a_cycle(env, categories):

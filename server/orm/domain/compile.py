@@ -178,6 +178,8 @@ class _Compiler:
     def many2one_leaf(self, field, leaf, operator, value):
         column = SQL.identifier(self.alias, field.name)
         comodel = self.env[field.comodel_name]
+        if operator in ("child_of", "parent_of") and field.comodel_name == self.model._name:
+            return self.same_model_hierarchy(field, leaf, operator, value)
         if operator in ("child_of", "parent_of"):
             ids = hierarchy_ids(comodel, value, operator, leaf)
             return SQL("%s IN %s", column, tuple(ids)) if ids else SQL("FALSE")
@@ -211,10 +213,7 @@ class _Compiler:
             exists = self.x2many_exists(field, sub.subselect())
             return exists if operator == "any" else SQL("(NOT %s)", exists)
         if operator in ("child_of", "parent_of") and field.comodel_name == self.model._name:
-            # a link to the same model is itself the parent link (DOM-20): ('implied_ids',
-            # 'child_of', g) is g and the records linking to it, transitively
-            ids = hierarchy_ids(self.model, value, operator, leaf, parent_name=field.name)
-            return SQL("%s IN %s", SQL.identifier(self.alias, "id"), tuple(ids)) if ids else SQL("FALSE")
+            return self.same_model_hierarchy(field, leaf, operator, value)
         if operator in ("child_of", "parent_of"):
             ids = hierarchy_ids(comodel, value, operator, leaf)
             if not ids:
@@ -252,6 +251,14 @@ class _Compiler:
         if negative:
             return SQL("(NOT %s)", result)
         return result
+
+    def same_model_hierarchy(self, field, leaf, operator, value):
+        """``child_of``/``parent_of`` on a link to the model itself: the link is the parent link
+        (DOM-20, as in Odoo), so ``('parent_id', 'child_of', x)`` is x and its descendants, and
+        ``('implied_ids', 'child_of', g)`` is g and the records linking to it, transitively."""
+        parent_name = None if field.name == self.model._parent_name else field.name
+        ids = hierarchy_ids(self.model, value, operator, leaf, parent_name=parent_name)
+        return SQL("%s IN %s", SQL.identifier(self.alias, "id"), tuple(ids)) if ids else SQL("FALSE")
 
     def x2many_exists(self, field, targets, is_list=False):
         """SQL: the record has at least one linked comodel record among ``targets``.
