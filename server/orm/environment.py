@@ -98,6 +98,8 @@ class Transaction:
         self.protected = defaultdict(set)
         self.default_env = None
         self.flushing = False
+        #: {(uid, model, companies): {id: readable}}: record-rule answers until data changes
+        self.rule_cache = {}
         #: the registry's ``cache_sequence`` when this transaction last committed or rolled back
         self.cache_sequence = registry.cache_sequence
 
@@ -125,6 +127,7 @@ class Transaction:
     def clear(self):
         """Forget cached values (after commit: another transaction may change anything)."""
         self.cache.clear()
+        self.rule_cache.clear()
         self.tocompute.clear()
         self.towrite.clear()
         self.protected.clear()

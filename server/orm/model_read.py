@@ -128,7 +128,9 @@ class ReadMixin:
         ids = [i for i in self._ids if i]
         if not ids:
             return
-        comodel = env[field.comodel_name].with_context(**(field.context or {}))
+        # values are cached unfiltered (all users, archived records included); reading the field
+        # filters them for the current user and active_test (see _RelationalMulti.convert_to_record)
+        comodel = env[field.comodel_name].sudo().with_context(**(field.context or {}), active_test=False)
         domain = field.get_domain_list(comodel)
         values = {i: [] for i in ids}
         if field.type == "one2many":

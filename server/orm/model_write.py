@@ -573,6 +573,7 @@ class WriteMixin:
         """Mark what depends on ``fnames`` of ``self`` for recomputation or invalidation (CMP-6)."""
         if not self or not fnames:
             return
+        self.env.transaction.rule_cache.clear()
         tree = self.pool.get_trigger_tree(self._name, tuple(fnames))
         if tree:
             self._modified_triggers(tree, create)

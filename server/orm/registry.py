@@ -196,7 +196,9 @@ class Registry(collections.abc.Mapping):
             bases.append(base)
 
         add(cls)
-        for parent in parents:
+        # with several parents the last one listed comes first in the MRO: it wins, for fields and
+        # methods alike (orm.md MOD-12)
+        for parent in reversed(parents):
             if parent not in self.models:
                 raise TypeError(f"model {name} (module {cls._module}) inherits from unknown model {parent!r}")
             parent_class = self.models[parent]

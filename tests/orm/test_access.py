@@ -521,9 +521,6 @@ def test_x2many_values_follow_the_comodel_rules(env):
     assert order.with_user(user).read(["line_ids"])[0]["line_ids"] == visible.ids
 
 
-@pytest.mark.xfail(strict=True, reason="x2many values are cached per transaction, not per user: lines "
-                                       "fetched under a user's record rules are what sudo sees next "
-                                       "(same family as the active_test xfail in test_domain.py)")
 def test_x2many_filtered_for_a_user_does_not_hide_lines_from_sudo(env):
     user = make_user(env, "rule_lines_user2", [env.ref("base.group_user")])
     order = env["test.orm.order"].create({"name": "RULE-O2M-2", "line_ids": [

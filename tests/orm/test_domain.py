@@ -892,8 +892,6 @@ def test_x2many_reads_hide_lines_archived_after_being_cached(env, linked):
     assert linked["agro"].line_ids == lines
 
 
-@pytest.mark.xfail(reason="x2many values are cached once, filtered with the active_test of the first read; "
-                          "Odoo caches them unfiltered and filters on access", strict=True)
 def test_x2many_reads_follow_the_active_test_context(env, linked):
     lines = linked["agro"].line_ids
     lines[:1].active = False

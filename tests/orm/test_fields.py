@@ -612,6 +612,12 @@ def test_string_defaults_from_field_name(Model):
     assert Model._fields["create_date"].string == "Created on"
 
 
+def test_relational_labels_drop_the_id_suffix(Model):
+    assert Model._fields["partner_id"].string == "Partner"
+    assert Model._fields["tag_ids"].string == "Tag"
+    assert Model._fields["line_ids"].string == "Line"
+
+
 @pytest.mark.parametrize("fname, copy", [
     ("name", True), ("integer", True), ("partner_id", True), ("tag_ids", True), ("binary", True),
     ("line_ids", False), ("name_upper", False), ("partner_name", False), ("display_name", False),

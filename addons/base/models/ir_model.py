@@ -20,6 +20,7 @@ class IrModel(models.Model):
 
     _sql_constraints = [("obj_name_uniq", "unique (model)", "Each model must have a unique name.")]
 
+    @api.depends("name", "model")
     def _compute_display_name(self):
         for record in self:
             record.display_name = record.name or record.model

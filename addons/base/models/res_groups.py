@@ -46,6 +46,7 @@ class ResGroups(models.Model):
         for group in self:
             group.trans_implied_ids = group._implied_closure() - group
 
+    @api.depends("full_name")
     def _compute_display_name(self):
         for group in self:
             group.display_name = group.full_name

@@ -64,6 +64,17 @@ RELATED_ATTRS = ("string", "help", "digits", "currency_field", "translate", "siz
                  "comodel_name", "groups", "sanitize", "trim", "aggregator")
 
 
+def default_label(name):
+    """A field's label from its name: ``partner_id`` -> ``Partner``, ``tag_ids`` -> ``Tag``."""
+    if name == "id":
+        return "ID"
+    if name.endswith("_ids") and len(name) > 4:
+        name = name[:-4]
+    elif name.endswith("_id") and len(name) > 3:
+        name = name[:-3]
+    return name.replace("_", " ").strip().capitalize()
+
+
 def resolve_method(model, method):
     """The function behind a method name (``'_compute_total'``) or a callable."""
     if isinstance(method, str):
@@ -185,7 +196,7 @@ class Field:
         if self.copy is None:
             self.copy = self._default_copy()
         if self.string is None:
-            self.string = name.replace("_", " ").capitalize() if name != "id" else "ID"
+            self.string = default_label(name)
         if self.index is True:
             self.index = "btree"
         if self.aggregator is None:

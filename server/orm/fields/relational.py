@@ -224,8 +224,19 @@ class _RelationalMulti(_Relational):
         raise ValueError(f"Wrong value for {self}: {value!r}")
 
     def convert_to_record(self, value, record):
-        return record.env[self.comodel_name]._browse(record.env, tuple(value or ()),
-                                                      PrefetchX2many(record, self))
+        env = record.env
+        corecords = env[self.comodel_name]._browse(env, tuple(value or ()), PrefetchX2many(record, self))
+        if not value:
+            return corecords
+        # the cache holds every linked record; hide archived ones and those the user may not read
+        active_name = corecords._active_name
+        if active_name and (self.context or {}).get("active_test", env.context.get("active_test", True)):
+            corecords = corecords._browse(env, tuple(
+                i for i, rec in zip(corecords._ids, corecords) if not i or rec[active_name]), corecords._prefetch_ids)
+        if not env.su:
+            from ..access import filter_readable
+            corecords = filter_readable(corecords)
+        return corecords
 
     def convert_to_read(self, value, record, use_display_name=True):
         return list(value._ids)

@@ -10,7 +10,7 @@ class MixinA(models.AbstractModel):
     from_a = fields.Char(default="a")
 
     def chain(self):
-        return "a>" + super().chain()
+        return "a"
 
 
 class MixinB(models.AbstractModel):
@@ -21,7 +21,7 @@ class MixinB(models.AbstractModel):
     from_b = fields.Char(default="b")
 
     def chain(self):
-        return "b"
+        return "b>" + super().chain()
 
 
 class Multi(models.Model):
