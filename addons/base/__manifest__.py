@@ -6,6 +6,7 @@
     "license": "LGPL-3",
     "depends": [],
     "data": [
+        "data/res.lang.csv",
         "data/res.groups.category.csv",
         "data/res.groups.csv",
         "data/res.currency.csv",

@@ -67,6 +67,7 @@ def install_modules(server, dbname, modules, config=None, demo=False, admin_pass
             env["ir.model.fields"]._reflect_fields(model_names, module, model_ids)
             if module == "base" and fresh_base:
                 _register_root_xmlids(env)
+                env["ir.config_parameter"]._init_parameters()
             _load_data(env, module, manifests[module], "data")
             if demo:
                 _load_data(env, module, manifests[module], "demo")
@@ -95,12 +96,14 @@ def _record_state(env, module, manifest, demo):
     values = {"name": module, "shortdesc": manifest["name"], "summary": manifest["summary"] or False,
               "state": "installed", "latest_version": manifest["version"], "demo": demo,
               "application": manifest["application"], "auto_install": bool(manifest["auto_install"]),
-              "license": manifest["license"], "category": manifest["category"],
-              "dependencies": ",".join(manifest["depends"])}
+              "license": manifest["license"], "website": manifest["website"] or False}
     if existing:
         existing.write(values)
     else:
-        modules.create(values)
+        existing = modules.create(values)
+    existing.dependencies_id.unlink()
+    env["ir.module.module.dependency"].create([{"name": dep, "module_id": existing.id}
+                                              for dep in manifest["depends"]])
 
 
 def _bootstrap_base(env, model_names):

@@ -96,6 +96,8 @@ class BaseModel(ReadMixin, WriteMixin, ReadGroupMixin, SchemaMixin, metaclass=Me
     _transient_max_hours = None
     _transient_max_count = None
     _module = None
+    #: name of a PostgreSQL sequence giving the ids, when shared with other tables (default: own serial)
+    _sequence = None
     _fields = {}
     pool = None
 
@@ -465,6 +467,10 @@ class BaseModel(ReadMixin, WriteMixin, ReadGroupMixin, SchemaMixin, metaclass=Me
 
     def _has_group(self, xml_id):
         return False
+
+    def init(self):
+        """Hook called after the schema of the model was synchronised (install and upgrade):
+        create SQL views, functions or indexes the ORM does not manage."""
 
 
 class Model(BaseModel):

@@ -77,7 +77,13 @@ class SchemaMixin:
         table = self._table
         created = False
         if not table_exists(cr, table):
-            cr.execute(SQL("CREATE TABLE %s (id SERIAL NOT NULL, PRIMARY KEY (id))", SQL.identifier(table)))
+            if self._sequence:
+                # ids drawn from a sequence shared with other tables (e.g. every kind of action)
+                cr.execute(SQL("CREATE SEQUENCE IF NOT EXISTS %s", SQL.identifier(self._sequence)))
+                cr.execute(SQL("CREATE TABLE %s (id INTEGER NOT NULL DEFAULT nextval(%s), PRIMARY KEY (id))",
+                               SQL.identifier(table), self._sequence))
+            else:
+                cr.execute(SQL("CREATE TABLE %s (id SERIAL NOT NULL, PRIMARY KEY (id))", SQL.identifier(table)))
             if self._description:
                 cr.execute(SQL(f"COMMENT ON TABLE %s IS %s", SQL.identifier(table), self._description))
             created = True

@@ -506,6 +506,9 @@ class Registry(collections.abc.Mapping):
         for model in models:
             model._auto_init_constraints()
         env.flush_all()
+        for name in names:
+            env[name].init()
+        env.flush_all()
         for model in models:
             if model._parent_store:
                 model._parent_store_compute()

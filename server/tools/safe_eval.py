@@ -37,6 +37,11 @@ _ALLOWED_NODES = (
     ast.BitOr, ast.BitAnd, ast.BitXor, ast.USub, ast.UAdd, ast.Not, ast.Invert, ast.And, ast.Or,
     ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn, ast.Is, ast.IsNot,
 )
+#: statements allowed in code run by safe_exec (server actions): no def, class, import, while, with, try
+_ALLOWED_STATEMENTS = (
+    ast.Module, ast.Assign, ast.AugAssign, ast.Expr, ast.If, ast.For, ast.Pass, ast.Break, ast.Continue,
+    ast.Raise,
+)
 _FORBIDDEN_ATTRS = frozenset({"format", "format_map", "mro", "func_globals", "gi_frame", "f_globals",
                               "cr_frame", "tb_frame"})
 
@@ -84,13 +89,14 @@ class _Rewriter(ast.NodeTransformer):
                                           args=[node.left, node.right], keywords=[]), node)
 
 
-def _check(tree, source):
+def _check(tree, source, statements=False):
     count = 0
+    allowed = _ALLOWED_NODES + (_ALLOWED_STATEMENTS if statements else ())
     for node in ast.walk(tree):
         count += 1
         if count > MAX_NODES:
             raise SafeEvalError("expression too complex")
-        if not isinstance(node, _ALLOWED_NODES):
+        if not isinstance(node, allowed):
             raise SafeEvalError(f"forbidden construct ({type(node).__name__}) in expression: {source[:200]!r}")
         if isinstance(node, ast.Name) and (node.id.startswith("_")):
             raise SafeEvalError(f"forbidden name {node.id!r} in expression")
@@ -175,3 +181,43 @@ def safe_eval(expression, context=None, mode="eval"):
         raise SafeEvalError("expression too deeply nested") from None
     except Exception as exc:
         raise SafeEvalError(f"cannot evaluate {expression[:200]!r}: {type(exc).__name__}: {exc}") from None
+
+
+def safe_exec(code, context):
+    """Run the statements ``code`` (assignments, ``if``, ``for``, ``raise``, expressions) with the
+    names of ``context``, which receives the variables assigned (e.g. ``action``).
+
+    :raises SafeEvalError: forbidden construct, too big, or an error while running
+    """
+    if not isinstance(code, str):
+        raise SafeEvalError("code must be a string")
+    if len(code) > MAX_SOURCE * 5:
+        raise SafeEvalError("code too long")
+    try:
+        tree = ast.parse(code, mode="exec")
+    except SyntaxError as exc:
+        raise SafeEvalError(f"invalid code: {exc.msg} (line {exc.lineno})") from None
+    _check(tree, code, statements=True)
+    tree = ast.fix_missing_locations(_Rewriter().visit(tree))
+    compiled = compile(tree, "<server action>", "exec")
+    names = default_context()
+    names.update(context)
+    for key in names:
+        if key.startswith("_"):
+            raise SafeEvalError(f"forbidden name {key!r} in evaluation context")
+    names["__builtins__"] = _SAFE_BUILTINS
+    names["__safe_pow"] = _safe_pow
+    names["__safe_mul"] = _safe_mul
+    names["__safe_lshift"] = _safe_lshift
+    try:
+        exec(compiled, names)  # noqa: S102 - the code was checked and rewritten above
+    except (SafeEvalError, ValidationError):
+        raise
+    except Exception as exc:
+        from ..exceptions import UserError
+        if isinstance(exc, UserError):
+            raise
+        raise SafeEvalError(f"server action failed: {type(exc).__name__}: {exc}") from None
+    for key, value in names.items():
+        if not key.startswith("__") and key not in ("__builtins__",):
+            context[key] = value

@@ -5,6 +5,14 @@ from . import ir_model_access
 from . import ir_rule
 from . import ir_attachment
 from . import ir_module
+from . import ir_ui_view
+from . import ir_ui_menu
+from . import ir_actions
+from . import ir_sequence
+from . import ir_config_parameter
+from . import ir_cron
+from . import res_lang
+from . import decimal_precision
 from . import res_currency
 from . import res_country
 from . import res_partner

@@ -153,3 +153,31 @@ class IrModelFields(models.Model):
         self.env["ir.model.data"]._update_xmlids([
             {"xml_id": f"{module}.field_{model_name.replace('.', '_')}__{name}", "model": "ir.model.fields",
              "res_id": existing[key], "noupdate": False} for key, name, model_name in xmlids])
+
+
+class IrModelConstraint(models.Model):
+    """SQL constraints and the addons that own them (dropped at uninstall)."""
+
+    _name = "ir.model.constraint"
+    _description = "Model Constraint"
+
+    name = fields.Char(string="Constraint", required=True, index=True)
+    definition = fields.Char()
+    message = fields.Char()
+    model = fields.Many2one("ir.model", required=True, ondelete="cascade", index=True)
+    module = fields.Many2one("ir.module.module", required=True, index=True, ondelete="cascade")
+    type = fields.Char(string="Constraint Type", required=True, size=1)
+
+    _sql_constraints = [("module_name_uniq", "unique(name, module)",
+                         "Constraints with the same name are unique per module.")]
+
+
+class IrModelRelation(models.Model):
+    """Many2many relation tables and the addons that own them (dropped at uninstall)."""
+
+    _name = "ir.model.relation"
+    _description = "Relation Model"
+
+    name = fields.Char(string="Relation Name", required=True, index=True)
+    model = fields.Many2one("ir.model", required=True, index=True, ondelete="cascade")
+    module = fields.Many2one("ir.module.module", required=True, index=True, ondelete="cascade")

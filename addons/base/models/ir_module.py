@@ -1,5 +1,5 @@
 """Installed addons and their states (modules.md §4)."""
-from bureau import fields, models
+from bureau import api, fields, models
 
 STATES = [
     ("uninstallable", "Uninstallable"),
@@ -8,6 +8,7 @@ STATES = [
     ("to upgrade", "To be upgraded"),
     ("to remove", "To be removed"),
     ("to install", "To be installed"),
+    ("unknown", "Unknown"),
 ]
 
 
@@ -30,6 +31,41 @@ class IrModuleModule(models.Model):
     auto_install = fields.Boolean(readonly=True)
     sequence = fields.Integer(default=100)
     license = fields.Char(readonly=True)
-    dependencies = fields.Char(readonly=True)
+    website = fields.Char(readonly=True)
+    dependencies_id = fields.One2many("ir.module.module.dependency", "module_id", string="Dependencies")
+    category_id = fields.Many2one("ir.module.category", string="Category", index=True)
 
     _sql_constraints = [("name_uniq", "UNIQUE (name)", "The name of the module must be unique!")]
+
+
+class IrModuleCategory(models.Model):
+    _name = "ir.module.category"
+    _description = "Application"
+    _order = "name"
+
+    name = fields.Char(required=True, translate=True)
+    parent_id = fields.Many2one("ir.module.category", string="Parent Application", index=True)
+    sequence = fields.Integer()
+
+
+class IrModuleModuleDependency(models.Model):
+    _name = "ir.module.module.dependency"
+    _description = "Module dependency"
+
+    name = fields.Char(index=True)
+    module_id = fields.Many2one("ir.module.module", string="Module", ondelete="cascade", index=True)
+    depend_id = fields.Many2one("ir.module.module", string="Dependency", compute="_compute_depend")
+    state = fields.Selection(STATES, string="Status", compute="_compute_state")
+
+    @api.depends("name")
+    def _compute_depend(self):
+        names = list(set(self.mapped("name")))
+        modules = self.env["ir.module.module"].search([("name", "in", names)])
+        by_name = {module.name: module for module in modules}
+        for dependency in self:
+            dependency.depend_id = by_name.get(dependency.name, self.env["ir.module.module"])
+
+    @api.depends("depend_id.state")
+    def _compute_state(self):
+        for dependency in self:
+            dependency.state = dependency.depend_id.state or "unknown" if dependency.depend_id else "unknown"

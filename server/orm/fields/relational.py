@@ -77,6 +77,10 @@ class Many2one(_Relational):
     def setup(self, model):
         super().setup(model)
         comodel = model.env[self.comodel_name]
+        if not self.column:
+            # related/computed many2one: no foreign key, ondelete is meaningless
+            self.ondelete = self.ondelete or "set null"
+            return
         if self.ondelete is None:
             if model._transient and not comodel._transient:
                 self.ondelete = "cascade" if self.required else "set null"
