@@ -57,7 +57,7 @@ def convert_cell(env, module, field, column, value):
     return value if value != "" else False
 
 
-def load_csv(env, module, path, mode="init", noupdate=False):
+def load_csv(env, module, path, mode="init", noupdate=False, loaded=None):
     """Load one CSV file of ``module``; returns the number of records created or updated.
 
     :param mode: ``'init'`` (install) or ``'update'`` (upgrade: ``noupdate`` records are kept)
@@ -93,12 +93,16 @@ def load_csv(env, module, path, mode="init", noupdate=False):
                     if res_id:
                         existing = model.browse(res_id).exists()
                 if existing:
+                    if xml_id and loaded is not None:
+                        loaded.add(xml_id)
                     if mode == "update" and noupdate:
                         continue
                     existing.write(values)
                 else:
                     with env.cr.savepoint():
                         record = model.create(values)
+                    if xml_id and loaded is not None:
+                        loaded.add(xml_id)
                     if xml_id:
                         imd._update_xmlids([{"xml_id": xml_id, "model": model_name, "res_id": record.id,
                                              "noupdate": noupdate}])

@@ -1,28 +1,25 @@
 """Installing addons into a database and loading a database's registry (modules.md §5).
 
-``install_modules(server, 'tenant', ['library'])`` installs ``library`` and its dependencies:
-registry built from the addons in dependency order, tables and columns created, models and fields
-reflected into ``ir.model``/``ir.model.fields``, data files loaded, module states recorded, one
-commit per call.
+``install_modules(server, 'tenant', ['library'])`` installs ``library`` and its dependencies,
+``upgrade_modules`` and ``uninstall_modules`` the other operations (all run by
+:class:`bureau.modules.lifecycle.ModuleLoader`); ``load_registry`` builds the registry of a database
+at server start. The data file loaders and the bootstrap of ``base`` live here too.
 """
 import logging
 
 from ..db.sql import SQL
 from ..orm.environment import SUPERUSER_ID, Environment
-from ..orm.model import MetaModel
 from ..orm.model_schema import table_exists
 from ..orm.registry import Registry
 from .data_csv import load_csv
-from .discovery import find_addons
-from .graph import dependency_order
-from .manifest import load_manifest
 
 _logger = logging.getLogger(__name__)
 
 
 def available_manifests():
     """``{name: manifest}`` of every addon on the addons path."""
-    return {name: load_manifest(path) for name, path in find_addons().items()}
+    from .lifecycle import available_manifests as manifests
+    return manifests()
 
 
 def installed_modules(cr):
@@ -34,76 +31,56 @@ def installed_modules(cr):
 
 
 def load_registry(server, dbname, config=None):
-    """Build the registry of an initialised database from its installed modules."""
+    """Build the registry of an initialised database from its installed modules; modules that
+    cannot be loaded are left out with their dependants and logged (DEP-3)."""
+    from .lifecycle import loadable_order, module_states
     with server.cursor(dbname) as cr:
-        modules = installed_modules(cr)
-        if not modules:
+        states = module_states(cr)
+        if not any(state in ("installed", "to upgrade", "to remove") for state in states.values()):
             raise LookupError(f"database {dbname!r} is not initialised (no module installed)")
-        order = dependency_order(modules, available_manifests())
+        order, _ = loadable_order(states, available_manifests(), ("installed", "to upgrade", "to remove"))
         return Registry.new(server, dbname, order, config, cr=cr)
 
 
-def install_modules(server, dbname, modules, config=None, demo=False, admin_password=None):
+def install_modules(server, dbname, modules, config=None, demo=False, admin_password=None, progress=None):
     """Install ``modules`` (and their dependencies) into ``dbname``; returns the registry.
 
-    :param admin_password: password of the ``admin`` user when ``base`` gets installed
+    A database without ``base`` is initialised first (with demo data when ``demo``).
+
+    :param admin_password: password of the ``admin`` user when the database is initialised
     """
-    manifests = available_manifests()
-    with server.cursor(dbname) as cr:
-        already = installed_modules(cr)
-        order = dependency_order(list(dict.fromkeys(list(already) + list(modules) + ["base"])), manifests)
-        new = [name for name in order if name not in already]
-        registry = Registry.new(server, dbname, order, config, cr=cr)
-        registry.init_models(cr)
-        env = Environment(cr, SUPERUSER_ID, {})
-        fresh_base = "base" in new
-        for module in new:
-            _logger.info("installing module %s", module)
-            model_names = list(dict.fromkeys(cls._definition_name for cls in MetaModel.module_to_models[module]))
-            model_names = [n for n in model_names if not registry[n]._abstract]
-            if module == "base":
-                _bootstrap_base(env, model_names)
-            model_ids = env["ir.model"]._reflect_models(model_names, module)
-            env["ir.model.fields"]._reflect_fields(model_names, module, model_ids)
-            if module == "base" and fresh_base:
-                _register_root_xmlids(env)
-                env["ir.config_parameter"]._init_parameters()
-            _load_data(env, module, manifests[module], "data")
-            if demo:
-                _load_data(env, module, manifests[module], "demo")
-            _record_state(env, module, manifests[module], demo)
-            if module == "base" and fresh_base and admin_password:
-                env["res.users"].browse(2)._set_encrypted_password(admin_password)
-            env.flush_all()
-        registry.clear_cache()
-    return registry
+    from .lifecycle import ModuleLoader
+    wanted = [name for name in modules if name != "base"]
+    return ModuleLoader(server, dbname, config, progress).run(install=wanted, demo=demo,
+                                                                admin_password=admin_password)
 
 
-def _load_data(env, module, manifest, kind):
+def upgrade_modules(server, dbname, modules, config=None, progress=None):
+    """Upgrade ``modules`` (``['all']`` for every installed one); returns the registry."""
+    from .lifecycle import ModuleLoader
+    return ModuleLoader(server, dbname, config, progress).run(upgrade=modules)
+
+
+def uninstall_modules(server, dbname, modules, config=None, progress=None):
+    """Uninstall ``modules`` and the modules depending on them; returns the registry."""
+    from .lifecycle import ModuleLoader
+    return ModuleLoader(server, dbname, config, progress).run(uninstall=modules)
+
+
+def _load_data(env, module, manifest, kind, mode="init", loaded=None):
+    """Load the ``data`` or ``demo`` files of a module in manifest order.
+
+    :param mode: ``'init'`` (install) or ``'update'`` (upgrade)
+    :param loaded: a set receiving the xml ids loaded (for the cleanup after an upgrade)
+    """
     from pathlib import Path
     base = Path(manifest["path"])
     for relative in manifest[kind]:
         path = base / relative
         if path.suffix == ".csv":
-            load_csv(env, module, path, mode="init", noupdate=(kind == "demo"))
+            load_csv(env, module, path, mode=mode, noupdate=(kind == "demo"), loaded=loaded)
         else:
             raise ValueError(f"{path}: unsupported data file type")
-
-
-def _record_state(env, module, manifest, demo):
-    modules = env["ir.module.module"]
-    existing = modules.search([("name", "=", module)])
-    values = {"name": module, "shortdesc": manifest["name"], "summary": manifest["summary"] or False,
-              "state": "installed", "latest_version": manifest["version"], "demo": demo,
-              "application": manifest["application"], "auto_install": bool(manifest["auto_install"]),
-              "license": manifest["license"], "website": manifest["website"] or False}
-    if existing:
-        existing.write(values)
-    else:
-        existing = modules.create(values)
-    existing.dependencies_id.unlink()
-    env["ir.module.module.dependency"].create([{"name": dep, "module_id": existing.id}
-                                              for dep in manifest["depends"]])
 
 
 def _bootstrap_base(env, model_names):

@@ -43,6 +43,17 @@ def _freeze(value):
     return value
 
 
+def _invalidate_subtree(env, tree):
+    """Forget every cached value of the non-stored fields of a trigger tree (all records)."""
+    for field in tree.root:
+        if not field.store:
+            env.cache.invalidate([(field, None)])
+        else:
+            _logger.debug("%s cannot be marked for recomputation: its dependency path is not searchable", field)
+    for subtree in tree.children.values():
+        _invalidate_subtree(env, subtree)
+
+
 class WriteMixin:
     """Creating, writing, deleting; cache flushing and recomputation."""
 
@@ -626,6 +637,11 @@ class WriteMixin:
             if others is None:
                 real = [i for i in self._ids if i]
                 if not real:
+                    continue
+                if not (key.store or key.search or key.related):
+                    # the records cannot be found through a non-searchable computed field: forget
+                    # the non-stored values that depend on it everywhere
+                    _invalidate_subtree(env, subtree)
                     continue
                 others = model.sudo().with_context(active_test=False).search(
                     [(key.name, "in", real)], order="id").with_env(env)

@@ -61,6 +61,9 @@ class Registry(collections.abc.Mapping):
 
     registries = collections.OrderedDict()
     _lock = threading.RLock()
+    #: module operations (install/upgrade/uninstall), provided by :mod:`bureau.modules.lifecycle`;
+    #: the ORM does not import the module system, it is plugged in here
+    module_services = None
 
     def __init__(self, dbname, server=None, config=None):
         self.dbname = dbname
@@ -73,6 +76,8 @@ class Registry(collections.abc.Mapping):
         self.create_batch = self.config.get("create_batch", DEFAULTS["create_batch"])
         self.access_cache = {}
         self.cache_sequence = 0
+        self.registry_sequence = None
+        self.cache_signal_sequence = None
         self.debug = False
         self._reset_setup()
 
@@ -148,6 +153,33 @@ class Registry(collections.abc.Mapping):
     def delete(cls, dbname):
         with cls._lock:
             cls.registries.pop(dbname, None)
+
+    def available_manifests(self):
+        """``{name: manifest}`` of the addons on the addons path."""
+        return type(self).module_services.available_manifests()
+
+    def run_module_operations(self):
+        """Process the modules marked ``to install``/``to upgrade``/``to remove``; returns the new
+        registry (which replaces this one for the database)."""
+        return type(self).module_services.run_pending(self.server, self.dbname, self.config)
+
+    # -- multi-process coherence (modules.md REG-8) ----------------------------------------------
+    def signal_registry_change(self, cr):
+        """Tell the other processes that the models changed: they rebuild their registry."""
+        cr.execute("SELECT nextval('base_registry_signaling')")
+        self.registry_sequence = cr.fetchone()[0]
+
+    def signal_cache_change(self, cr):
+        """Tell the other processes to clear their caches (access rights, rules, views ...)."""
+        cr.execute("SELECT nextval('base_cache_signaling')")
+        self.cache_signal_sequence = cr.fetchone()[0]
+
+    def read_signals(self, cr):
+        """``(registry, cache)`` sequence values currently in the database."""
+        cr.execute("SELECT last_value FROM base_registry_signaling")
+        registry_value = cr.fetchone()[0]
+        cr.execute("SELECT last_value FROM base_cache_signaling")
+        return registry_value, cr.fetchone()[0]
 
     def cursor(self, readonly=False):
         return self.server.cursor(self.dbname, readonly=readonly)
@@ -498,7 +530,10 @@ class Registry(collections.abc.Mapping):
         """Create or update tables, columns and constraints of ``model_names`` (all by default),
         then compute new stored computed columns (modules.md REG-6)."""
         from .environment import Environment, SUPERUSER_ID
-        env = Environment(cr, SUPERUSER_ID, {})
+        if cr.transaction is not None and cr.transaction.registry is not self:
+            cr.flush()
+            cr.transaction = None
+        env = Environment(cr, SUPERUSER_ID, {}, registry=self)
         names = list(model_names) if model_names is not None else list(self.models)
         models = [env[name] for name in names if self.models[name]._auto]
         for model in models:
