@@ -11,6 +11,7 @@ import os
 import sys
 
 from ..config import Config, ConfigError
+from ..exceptions import UserError
 
 COMMANDS = ("db", "demo", "module", "shell")
 
@@ -66,7 +67,7 @@ def main(argv=None):
         return args.func(args, config) or 0
     except KeyboardInterrupt:
         return 130
-    except CommandError as exc:
+    except (CommandError, UserError) as exc:
         print(f"bureau: error: {exc}", file=sys.stderr)
         return 1
 
@@ -74,6 +75,3 @@ def main(argv=None):
 class CommandError(Exception):
     """A command failed for a reason the user can act on; printed without a traceback."""
 
-
-if __name__ == "__main__":
-    sys.exit(main())
