@@ -108,6 +108,15 @@ class Config:
         """The data directory as a :class:`~pathlib.Path` (the default depends on the user, DBM-7)."""
         return Path(self["data_dir"]) if self["data_dir"] else default_data_dir()
 
+    @property
+    def filestore_root(self):
+        """The directory holding one filestore (attachment files) per database."""
+        return self.data_path / "filestore"
+
+    def filestore(self, dbname):
+        """The filestore of database ``dbname``: ``<data_dir>/filestore/<dbname>``."""
+        return self.filestore_root / dbname
+
     @classmethod
     def load(cls, file=None, environ=None, overrides=None):
         """Build the configuration from its sources.

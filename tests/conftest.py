@@ -49,6 +49,12 @@ def pg():
         embedded.stop()
 
 
+def test_config():
+    """The configuration of test registries: the filestore lives under the test data directory."""
+    from bureau.config import Config
+    return Config({"data_dir": str(test_data_dir())})
+
+
 def new_db_name(prefix):
     return f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
 
@@ -60,7 +66,7 @@ def orm_db(pg):
 
     name = new_db_name("test_orm")
     pg.create_database(name)
-    install_modules(pg, name, ["test_orm", "test_orm_ext"], admin_password=ADMIN_PASSWORD)
+    install_modules(pg, name, ["test_orm", "test_orm_ext"], config=test_config(), admin_password=ADMIN_PASSWORD)
     yield name
     Registry.delete(name)
     pg.drop_database(name)
@@ -74,7 +80,7 @@ def make_env(pg, dbname, uid=None, context=None):
     try:
         Registry.get(dbname)
     except KeyError:
-        load_registry(pg, dbname)
+        load_registry(pg, dbname, config=test_config())
     cr = pg.cursor(dbname)
     return Environment(cr, SUPERUSER_ID if uid is None else uid, context or {})
 

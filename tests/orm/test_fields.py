@@ -402,7 +402,7 @@ def test_binary_attachment_is_stored_in_ir_attachment(Model, env):
     assert column_type(env, "test_orm_all_types", "binary") is None
     attachment = attachments_of(record, "binary")
     assert len(attachment) == 1
-    assert attachment.db_datas == b"hello"
+    assert attachment.raw == b"hello"
     assert reload(record).binary == b"hello"
 
 
