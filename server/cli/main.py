@@ -13,7 +13,7 @@ import sys
 from ..config import Config, ConfigError
 from ..exceptions import UserError
 
-COMMANDS = ("db", "demo", "module", "shell")
+COMMANDS = ("db", "demo", "module", "scaffold", "shell", "test")
 
 
 def build_parser():

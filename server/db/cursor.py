@@ -228,3 +228,83 @@ class Savepoint:
         if not self.cr.connection.closed:
             self.cr.execute(f'ROLLBACK TO SAVEPOINT "{self.name}"')
         return False
+
+
+class TestCursor:
+    """A cursor sharing the transaction of a test's real cursor (modules.md TEST-2).
+
+    ``commit`` releases its savepoint and opens a new one, ``rollback`` returns to it; the real
+    transaction is rolled back when the test ends, so nothing a test does is ever committed. Calls
+    are serialised with a lock, as test code may use several threads (an RPC server).
+    """
+
+    import threading
+    _lock = threading.RLock()
+
+    def __init__(self, real):
+        self._real = real
+        self.dbname = real.dbname
+        self.transaction = None
+        self.precommit = Callbacks()
+        self.postcommit = Callbacks()
+        self.postrollback = Callbacks()
+        self.closed = False
+        self.readonly = False
+        self._lock.acquire()
+        self._savepoint = f"test_cursor_{next(_savepoint_ids)}"
+        self._real.execute(f'SAVEPOINT "{self._savepoint}"')
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+    def execute(self, query, params=None, log_exceptions=True):
+        return self._real.execute(query, params, log_exceptions)
+
+    @property
+    def sql_count(self):
+        return self._real.sql_count
+
+    def flush(self):
+        if self.transaction is not None:
+            self.transaction.flush()
+
+    def savepoint(self, flush=True):
+        return Savepoint(self, flush)
+
+    def commit(self):
+        self.flush()
+        self.precommit.run()
+        self._real.execute(f'RELEASE SAVEPOINT "{self._savepoint}"')
+        self._real.execute(f'SAVEPOINT "{self._savepoint}"')
+        if self.transaction is not None:
+            self.transaction.clear()
+        self.postcommit.run()
+
+    def rollback(self):
+        self.precommit.clear()
+        self.postcommit.clear()
+        if self.transaction is not None:
+            self.transaction.reset()
+        self._real.execute(f'ROLLBACK TO SAVEPOINT "{self._savepoint}"')
+        self.postrollback.run()
+
+    def close(self, keep=True):
+        if self.closed:
+            return
+        try:
+            self.rollback()
+            self._real.execute(f'RELEASE SAVEPOINT "{self._savepoint}"')
+        finally:
+            self.closed = True
+            self.transaction = None
+            self._lock.release()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            if exc_type is None:
+                self.commit()
+        finally:
+            self.close()

@@ -11,7 +11,7 @@ import urllib.parse
 import psycopg2
 import psycopg2.extensions
 
-from .cursor import Cursor
+from .cursor import Cursor, TestCursor
 from .pool import ConnectionPool
 from .sql import SQL
 
@@ -66,6 +66,7 @@ class DatabaseServer:
         self.dsn_params = parse_uri(uri)
         self.dsn_params.pop("dbname", None)
         self.pool = ConnectionPool(self.dsn_params, maxconn=maxconn)
+        self._test_cursors = {}
 
     def __repr__(self):
         return f"<DatabaseServer {self.display_uri()}>"
@@ -78,13 +79,24 @@ class DatabaseServer:
         return " ".join(f"{k}={v}" for k, v in sorted(params.items()))
 
     def cursor(self, dbname, readonly=False):
-        """Open a transaction on database ``dbname``."""
+        """Open a transaction on database ``dbname`` (in test mode: a savepoint of the test's)."""
+        shared = self._test_cursors.get(dbname)
+        if shared is not None:
+            return TestCursor(shared)
         conn = self.pool.borrow(dbname)
         try:
             return Cursor(self.pool, dbname, conn, readonly=readonly)
         except Exception:
             self.pool.give_back(conn, dbname, keep=False)
             raise
+
+    def enter_test_mode(self, dbname, cursor):
+        """From now on every cursor opened on ``dbname`` works inside ``cursor``'s transaction
+        (modules.md TEST-2): what a test does through RPC or other code is rolled back with it."""
+        self._test_cursors[dbname] = cursor
+
+    def leave_test_mode(self, dbname):
+        self._test_cursors.pop(dbname, None)
 
     def _admin_connection(self):
         conn = psycopg2.connect(dbname=MAINTENANCE_DB, **self.dsn_params)
@@ -155,6 +167,24 @@ class DatabaseServer:
         self.pool.close_all(source)
         self._admin(SQL(f"CREATE DATABASE {_quote(target)} ENCODING 'UTF8' TEMPLATE {_quote(source)}"))
         _logger.info("copied database %s to %s", source, target)
+
+    def rename_database(self, old, new):
+        """Rename database ``old`` to ``new`` (``ALTER DATABASE ... RENAME``), ending the sessions
+        connected to ``old`` first.
+
+        :raises DatabaseError: ``old`` does not exist or ``new`` already does
+        """
+        check_dbname(old)
+        check_dbname(new)
+        if not self.exists(old):
+            raise DatabaseError(f"database {old!r} does not exist")
+        if self.exists(new):
+            raise DatabaseError(f"database {new!r} already exists")
+        self.pool.close_all(old)
+        self._admin(SQL("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = %s AND pid != pg_backend_pid()", old))
+        self._admin(SQL(f"ALTER DATABASE {_quote(old)} RENAME TO {_quote(new)}"))
+        _logger.info("renamed database %s to %s", old, new)
 
     def drop_database(self, dbname):
         """Drop a tenant database, ending the other sessions connected to it.
