@@ -259,6 +259,8 @@ class EmbeddedPostgres:
     def _register(self):
         if self._registered:
             return
+        key = str(self.pgdata)
+        _LOCAL_USERS[key] = _LOCAL_USERS.get(key, 0) + 1
         pids = self._read_pids()
         if os.getpid() not in pids:
             pids.append(os.getpid())
@@ -266,10 +268,20 @@ class EmbeddedPostgres:
         self._registered = True
 
     def _unregister(self):
+        """Leave the cluster; returns the other users (processes, or objects of this process)."""
+        key = str(self.pgdata)
+        self._registered = False
+        _LOCAL_USERS[key] = max(0, _LOCAL_USERS.get(key, 1) - 1)
+        if _LOCAL_USERS[key]:
+            # another object of this process still uses the cluster
+            return [os.getpid()]
         pids = [pid for pid in self._read_pids() if pid != os.getpid()]
         self._pids_path().write_text(json.dumps(pids))
-        self._registered = False
         return pids
+
+
+#: {cluster directory: number of started EmbeddedPostgres objects} in this process
+_LOCAL_USERS = {}
 
 
 def _alive(pid):

@@ -41,7 +41,9 @@ class AddonTestModule(pytest.Module):
     (imported by path, the addon's models would be defined outside any addon)."""
 
     def _getobj(self):
+        from ..modules.discovery import set_addons_path
         addon, name = _addon_test_module(self.path)
+        set_addons_path([str(Path(self.path).parents[2])])
         return importlib.import_module(f"bureau.addons.{addon}.tests.{name}")
 
 
@@ -53,13 +55,24 @@ def pytest_pycollect_makemodule(module_path, parent):
 
 def pytest_collection_modifyitems(session, config, items):
     modules = set()
+    directories = set()
+    selected, deselected = [], []
     for item in items:
         cls = getattr(item, "cls", None)
         if cls is not None and issubclass(cls, BaseCase):
-            module = _addon_of(item)
-            if module:
-                modules.add(module)
+            found = _addon_test_module(item.path)
+            if found:
+                if "standard" not in getattr(cls, "test_tags", {"standard"}):
+                    deselected.append(item)
+                    continue
+                modules.add(found[0])
+                directories.add(str(Path(item.path).parents[2]))
+        selected.append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
     _STATE["modules"] = sorted(modules)
+    _STATE["directories"] = sorted(directories)
     set_test_database_provider(_create_database)
 
 
@@ -67,7 +80,9 @@ def _create_database():
     """Create the session's addon database on first use (dropped at the end of the session)."""
     from ..db.embedded import EmbeddedPostgres
     from ..db.server import DatabaseServer
+    from ..modules.discovery import set_addons_path
     from ..modules.loading import install_modules
+    set_addons_path(_STATE.get("directories") or [])
     uri = os.environ.get("BUREAU_TEST_DB_URI")
     embedded = None
     if not uri:

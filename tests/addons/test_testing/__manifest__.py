@@ -1,0 +1,6 @@
+{
+    "name": "Test-framework test addon",
+    "summary": "Addon tests exercising bureau.tests (tests only)",
+    "category": "Hidden/Tests",
+    "depends": ["test_orm"],
+}
