@@ -40,6 +40,7 @@ import re
 from lxml import etree
 
 from ..exceptions import ValidationError
+from .xml import UnsafeXMLError, fromstring
 
 _logger = logging.getLogger(__name__)
 
@@ -65,37 +66,20 @@ class InheritanceError(ValidationError):
 
 
 # -- parsing ------------------------------------------------------------------------------------
-def _make_parser():
-    """An XML parser that resolves no entity, loads no DTD and never touches the network."""
-    try:
-        from . import xml as hardened
-    except ImportError:
-        hardened = None
-    factory = getattr(hardened, "make_parser", None) if hardened else None
-    if factory is not None:
-        return factory()
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                           huge_tree=False, remove_pis=True, collect_ids=False)
-
-
 def parse_arch(arch):
-    """The root element of ``arch`` (text or bytes), parsed with the hardened parser.
+    """The root element of ``arch`` (text or bytes), parsed with the hardened parser of
+    :mod:`bureau.tools.xml` (comments kept, processing instructions dropped).
 
-    :raises InvalidArch: not well-formed, empty, or declaring a DTD (entities are never expanded)
+    :raises InvalidArch: not well-formed, empty, or with a DTD or entity reference
     """
     if isinstance(arch, etree._Element):
         return arch
-    if not arch or not (arch.strip() if isinstance(arch, (str, bytes)) else True):
+    if not arch or not arch.strip():
         raise InvalidArch("Invalid view architecture: empty document")
-    if isinstance(arch, str):
-        arch = arch.encode("utf-8")
     try:
-        root = etree.fromstring(arch, parser=_make_parser())
-    except etree.XMLSyntaxError as exc:
-        raise InvalidArch(f"Invalid view architecture: {exc}") from None
-    if root.getroottree().docinfo.doctype:
-        raise InvalidArch("Invalid view architecture: document type declarations are not allowed")
-    return root
+        return fromstring(arch, source_name="view architecture", remove_pis=True)
+    except UnsafeXMLError as exc:
+        raise InvalidArch(f"Invalid {exc.message}") from None
 
 
 def spec_label(spec):

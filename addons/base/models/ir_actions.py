@@ -21,6 +21,9 @@ ACTION_TABLES = {
 }
 COMMON_COLUMNS = ("name", "type", "help", "binding_model_id", "binding_type", "binding_view_types",
                   "create_uid", "create_date", "write_uid", "write_date")
+#: what a toolbar entry carries (those the action's model has): enough to show and to run it
+BINDING_FIELDS = ("id", "name", "type", "binding_type", "binding_view_types", "res_model", "view_mode",
+                  "target", "context", "domain", "model", "report_name", "report_type")
 
 
 class IrActions(models.Model):
@@ -76,6 +79,34 @@ class IrActions(models.Model):
     def _for_xml_id(self, full_xml_id):
         record = self.env.ref(full_xml_id)
         return record._get_action_dict()
+
+    @api.model
+    def get_bindings(self, model_name):
+        """The actions bound to ``model_name`` that the user may run, for the Action and Print
+        menus (orm.md API-16 toolbar): ``{'action': [...], 'report': [...]}``, each action a dict
+        of its :data:`BINDING_FIELDS`, ordered by id. Actions of groups the user is not in, and
+        window actions or reports on models the user cannot read, are left out."""
+        result = {"action": [], "report": []}
+        self.env.flush_all()
+        self.env.cr.execute("SELECT a.id, a.type, a.binding_type FROM ir_actions a "
+                            "JOIN ir_model m ON m.id = a.binding_model_id WHERE m.model = %s ORDER BY a.id",
+                            [model_name])
+        user_groups = None
+        for action_id, action_model, binding_type in self.env.cr.fetchall():
+            if action_model not in self.env or binding_type not in result:
+                continue
+            action = self.env[action_model].sudo().browse(action_id)
+            if "groups_id" in action._fields and action.groups_id:
+                user_groups = set(self.env.user.sudo().groups_id.ids) if user_groups is None else user_groups
+                if not user_groups.intersection(action.groups_id.ids):
+                    continue
+            target = next((action[name] for name in ("res_model", "model") if name in action._fields), False)
+            if target and (target not in self.env
+                           or not self.env[target].check_access_rights("read", raise_exception=False)):
+                continue
+            names = [name for name in BINDING_FIELDS if name in action._fields]
+            result[binding_type].append(action.read(names)[0])
+        return result
 
 
 class IrActionsActWindow(models.Model):

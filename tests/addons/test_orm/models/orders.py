@@ -58,6 +58,12 @@ class Order(models.Model):
             if order.discount < 0:
                 raise ValidationError(f"The discount of {order.name} cannot be negative.")
 
+    @api.onchange("date_order")
+    def _onchange_date_order(self):
+        """A field with an onchange method and no computed dependant (views: on_change="1")."""
+        if self.date_order and not self.name:
+            self.name = f"Order of {self.date_order:%Y-%m-%d}"
+
 
 class OrderLine(models.Model):
     _name = "test.orm.order.line"
