@@ -8,6 +8,7 @@
 """
 import contextlib
 import os
+import shutil
 import tempfile
 import uuid
 from pathlib import Path
@@ -70,6 +71,7 @@ def orm_db(pg):
     yield name
     Registry.delete(name)
     pg.drop_database(name)
+    shutil.rmtree(test_config().filestore(name), ignore_errors=True)
 
 
 def make_env(pg, dbname, uid=None, context=None):
@@ -103,6 +105,7 @@ def fresh_db(pg, orm_db):
     yield name
     Registry.delete(name)
     pg.drop_database(name)
+    shutil.rmtree(test_config().filestore(name), ignore_errors=True)
 
 
 class QueryCounter:

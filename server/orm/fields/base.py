@@ -19,7 +19,7 @@ parameter written to PostgreSQL).
 import itertools
 import logging
 
-from ...exceptions import CacheMiss, MissingError
+from ...exceptions import AccessError, CacheMiss, MissingError
 from ..decorators import _DEPENDS, _DEPENDS_CONTEXT
 
 _logger = logging.getLogger(__name__)
@@ -425,7 +425,13 @@ class Field:
                 records = record._in_cache_without(self)
             else:
                 records = record
-            self.compute_value(records)
+            try:
+                self.compute_value(records)
+            except (AccessError, MissingError):
+                if len(records._ids) == 1:
+                    raise
+                # another record of the prefetch set is deleted or unreadable: this one alone
+                self.compute_value(record)
             return
         if not record_id:
             origin = record_id.origin
