@@ -316,6 +316,18 @@ def test_external_id_references_in_attributes_are_resolved(env):
     assert button.get("context") == "{'group': %d}" % env.ref("base.group_system").id
 
 
+def test_labels_and_text_are_translated_to_the_user_language(env, monkeypatch):
+    from bureau.tools import translate
+    monkeypatch.setitem(translate.CATALOGUES, "fr_FR", {"Order": "Commande", "Reference": "Référence",
+                                                        "Notes": "Remarques"})
+    make_view(env, "order form", '<form string="Order"><field name="name" string="Reference"/>'
+                                 '<separator string="Notes"/><label for="name"> Notes </label></form>')
+    arch = arch_of(env[ORDER].with_context(lang="fr_FR").env)
+    assert arch.get("string") == "Commande" and arch.find("field").get("string") == "Référence"
+    assert arch.find("separator").get("string") == "Remarques" and arch.find("label").text == " Remarques "
+    assert arch_of(env).get("string") == "Order"
+
+
 def test_x2many_without_sub_views_gets_the_comodel_default_list_and_form(env):
     make_view(env, "line list", '<list><field name="name"/><field name="price"/></list>', model=LINE)
     make_view(env, "order form", '<form><field name="name"/><field name="line_ids"/>'

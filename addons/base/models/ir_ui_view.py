@@ -240,8 +240,15 @@ class IrUiView(models.Model):
         queue = collections.deque(sorted(children[root.id], key=lambda v: v.mode))
         while queue:
             current = queue.popleft()
-            arch = apply_inheritance_specs(arch, parse_arch(current.arch_db), strict=current.id in strict_ids,
-                                           view_label=_view_label(current))
+            strict = current.id in strict_ids
+            try:
+                specs = parse_arch(current.arch_db)
+            except ValidationError as exc:
+                if strict:
+                    raise
+                _logger.warning("%s: %s (view skipped)", _view_label(current), exc.message)
+                continue
+            arch = apply_inheritance_specs(arch, specs, strict=strict, view_label=_view_label(current))
             for child in reversed(children[current.id]):
                 if child.mode == "primary":
                     queue.append(child)

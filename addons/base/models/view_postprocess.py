@@ -13,7 +13,8 @@ with the model it describes and, in place:
 * sets root ``create``/``edit``/``delete="false"`` when the user lacks the access right;
 * sets ``on_change="1"`` on fields with ``@api.onchange`` methods or on which a computed field
   shown in the view depends;
-* resolves ``%(module.xmlid)d`` left in attribute values and translates labels.
+* resolves ``%(module.xmlid)d`` left in attribute values and translates labels (``string``,
+  ``help``, ``placeholder``, ``confirm``, ``sum``, ``avg``) and element text to the user's language.
 
 This is not a model: ``ir.ui.view`` creates one processor per arch and reads its results.
 """
@@ -167,12 +168,18 @@ class ArchProcessor:
         self._nested.append(processor)
 
     def _attributes(self, node):
+        """Resolve external ids in the attributes of ``node``; translate its labels and text."""
         for key, value in node.attrib.items():
             if "%(" in value:
                 value = XMLID_REFERENCE.sub(self._xmlid_to_id, value)
                 node.set(key, value)
             if key in TRANSLATED_ATTRIBUTES and value:
                 node.set(key, self.env._(value))
+        text = (node.text or "").strip()
+        if text:
+            translated = self.env._(text)
+            if translated != text:
+                node.text = node.text.replace(text, translated)
 
     def _xmlid_to_id(self, match):
         res_id = self.env["ir.model.data"]._xmlid_to_res_id(match.group(1))
