@@ -243,9 +243,10 @@ class ModuleLoader:
     # -- helpers ---------------------------------------------------------------------------------
     @staticmethod
     def _module_models(registry, module):
-        """Names of the non-abstract models a module defines or extends."""
+        """Names of the models a module defines or extends (abstract ones included: they are
+        reflected in ``ir.model`` too, e.g. for scheduled actions on ``ir.autovacuum``)."""
         names = dict.fromkeys(cls._definition_name for cls in MetaModel.module_to_models.get(module, ()))
-        return [name for name in names if name in registry and not registry[name]._abstract]
+        return [name for name in names if name in registry]
 
     def _touched_models(self, registry, module):
         """Models whose schema the module may change: its own and their inheriting children."""
