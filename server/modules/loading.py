@@ -72,15 +72,23 @@ def _load_data(env, module, manifest, kind, mode="init", loaded=None):
 
     :param mode: ``'init'`` (install) or ``'update'`` (upgrade)
     :param loaded: a set receiving the xml ids loaded (for the cleanup after an upgrade)
+    :raises DataFileError: naming the file, the line and the record id (``ParseError`` for XML)
     """
     from pathlib import Path
+
+    from .data_files import DataFileError, DeclaredIds
+    from .data_xml import load_xml
     base = Path(manifest["path"])
-    for relative in manifest[kind]:
-        path = base / relative
-        if path.suffix == ".csv":
-            load_csv(env, module, path, mode=mode, noupdate=(kind == "demo"), loaded=loaded)
-        else:
-            raise ValueError(f"{path}: unsupported data file type")
+    paths = [base / relative for relative in manifest[kind]]
+    for path in paths:
+        if path.suffix not in (".csv", ".xml"):
+            raise DataFileError(f"{path}: unsupported data file type (.xml and .csv are)", path=str(path),
+                                module=module)
+    # the ids the files define, to refuse references to ids defined further down (LOAD-3)
+    declared = DeclaredIds(module).scan(paths)
+    for path in paths:
+        loader = load_csv if path.suffix == ".csv" else load_xml
+        loader(env, module, path, mode=mode, noupdate=(kind == "demo"), loaded=loaded, declared=declared)
 
 
 def _bootstrap_base(env, model_names):

@@ -24,6 +24,7 @@ from collections import defaultdict
 from ..exceptions import UserError
 from . import decorators as api
 from .environment import NewId
+from .model_load import LoadMixin
 from .model_read import ReadMixin
 from .model_schema import SchemaMixin
 from .model_write import WriteMixin
@@ -70,7 +71,7 @@ class MetaModel(type):
         MetaModel.module_to_models[cls._module].append(cls)
 
 
-class BaseModel(ReadMixin, WriteMixin, ReadGroupMixin, SchemaMixin, metaclass=MetaModel):
+class BaseModel(ReadMixin, WriteMixin, ReadGroupMixin, SchemaMixin, LoadMixin, metaclass=MetaModel):
     """The root of all models. Use :class:`Model`, :class:`AbstractModel` or :class:`TransientModel`."""
 
     _register = False

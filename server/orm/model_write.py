@@ -464,6 +464,9 @@ class WriteMixin:
         if "ir.model.data" in env and self._name != "ir.model.data":
             env.cr.execute(SQL("DELETE FROM ir_model_data WHERE model = %s AND res_id IN %s", self._name,
                                tuple(ids)))
+            if env.cr.rowcount:
+                # external id lookups are cached in the registry
+                self.pool.clear_cache()
         for start in range(0, len(ids), 1000):
             chunk = tuple(ids[start:start + 1000])
             execute_checked(env, SQL("DELETE FROM %s WHERE id IN %s", SQL.identifier(self._table), chunk))

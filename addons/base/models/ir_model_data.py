@@ -62,6 +62,24 @@ class IrModelData(models.Model):
         return self._xmlid_to_res_model_res_id(xml_id, raise_if_not_found)[1]
 
     @api.model
+    def _xmlid_row(self, xml_id):
+        """``(id, model, res_id, noupdate)`` of the ``ir.model.data`` row of ``xml_id`` or None
+        (read from the database, not from the lookup cache)."""
+        module, name = xml_id.split(".", 1)
+        self.flush_model()
+        self.env.cr.execute("SELECT id, model, res_id, noupdate FROM ir_model_data WHERE module = %s AND name = %s",
+                            [module, name])
+        return self.env.cr.fetchone()
+
+    @api.model
+    def _load_xmlid(self, xml_id):
+        """The record of ``xml_id`` if it exists, else None."""
+        row = self._xmlid_row(xml_id)
+        if row is None or row[1] not in self.env:
+            return None
+        return self.env[row[1]].browse(row[2]).exists() or None
+
+    @api.model
     def _update_xmlids(self, data_list):
         """Create or update external ids: dicts with ``xml_id``, ``model``, ``res_id``, ``noupdate``."""
         if not data_list:
@@ -80,9 +98,11 @@ class IrModelData(models.Model):
             "SET model = EXCLUDED.model, res_id = EXCLUDED.res_id, write_date = EXCLUDED.write_date",
             rows, template=f"(%s, %s, %s, %s, %s, {self.env.uid}, {self.env.uid}, "
                            f"(now() at time zone 'UTC'), (now() at time zone 'UTC'))", page_size=1000)
-        self.pool.access_cache.clear()
+        # clear_cache() (not just the dict): a rollback of this transaction clears lookups cached
+        # meanwhile, which would otherwise outlive the rows they were read from
+        self.pool.clear_cache()
         self.invalidate_model(flush=False)
 
     def unlink(self):
-        self.pool.access_cache.clear()
+        self.pool.clear_cache()
         return super().unlink()
