@@ -50,7 +50,7 @@ def pg():
         embedded.stop()
 
 
-def test_config():
+def config_for_tests():
     """The configuration of test registries: the filestore lives under the test data directory."""
     from bureau.config import Config
     return Config({"data_dir": str(test_data_dir())})
@@ -67,11 +67,11 @@ def orm_db(pg):
 
     name = new_db_name("test_orm")
     pg.create_database(name)
-    install_modules(pg, name, ["test_orm", "test_orm_ext"], config=test_config(), admin_password=ADMIN_PASSWORD)
+    install_modules(pg, name, ["test_orm", "test_orm_ext"], config=config_for_tests(), admin_password=ADMIN_PASSWORD)
     yield name
     Registry.delete(name)
     pg.drop_database(name)
-    shutil.rmtree(test_config().filestore(name), ignore_errors=True)
+    shutil.rmtree(config_for_tests().filestore(name), ignore_errors=True)
 
 
 def make_env(pg, dbname, uid=None, context=None):
@@ -82,7 +82,7 @@ def make_env(pg, dbname, uid=None, context=None):
     try:
         Registry.get(dbname)
     except KeyError:
-        load_registry(pg, dbname, config=test_config())
+        load_registry(pg, dbname, config=config_for_tests())
     cr = pg.cursor(dbname)
     return Environment(cr, SUPERUSER_ID if uid is None else uid, context or {})
 
@@ -105,7 +105,7 @@ def fresh_db(pg, orm_db):
     yield name
     Registry.delete(name)
     pg.drop_database(name)
-    shutil.rmtree(test_config().filestore(name), ignore_errors=True)
+    shutil.rmtree(config_for_tests().filestore(name), ignore_errors=True)
 
 
 class QueryCounter:

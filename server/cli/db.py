@@ -1,4 +1,4 @@
-"""``bureau db``: create, list, copy and drop tenant databases."""
+"""``bureau db``: create, list, copy, drop, dump and restore tenant databases."""
 import secrets
 
 from .main import CommandError
@@ -25,7 +25,25 @@ def add_parser(subparsers):
     copy = commands.add_parser("copy", help="copy a database", description="Copy database SOURCE to TARGET.")
     copy.add_argument("source")
     copy.add_argument("target")
+    copy.add_argument("--neutralize", action="store_true",
+                      help="deactivate scheduled actions and mail servers in the copy, new database.uuid")
     copy.set_defaults(func=run_copy)
+    dump = commands.add_parser("dump", help="back a database up to an archive",
+                               description="Write database NAME and its attachment files to the zip "
+                                           "archive FILE (with a manifest of SHA-256 hashes).")
+    dump.add_argument("name")
+    dump.add_argument("file")
+    dump.set_defaults(func=run_dump)
+    restore = commands.add_parser("restore", help="create a database from an archive",
+                                  description="Create database NAME from the archive FILE written by "
+                                              "'bureau db dump'. The archive is verified first; NAME "
+                                              "must not exist.")
+    restore.add_argument("name")
+    restore.add_argument("file")
+    restore.add_argument("--copy", action="store_true",
+                         help="the database is a copy: deactivate scheduled actions and mail servers, "
+                              "new database.uuid")
+    restore.set_defaults(func=run_restore)
 
 
 def _server(config):
@@ -61,17 +79,50 @@ def run_list(args, config):
 
 def run_drop(args, config):
     from ..db.server import DatabaseError
+    from ..db.dump import remove_filestore
     try:
         _server(config).drop_database(args.name)
     except DatabaseError as exc:
         raise CommandError(str(exc)) from None
+    remove_filestore(config.filestore_root, args.name)
     print(f"Database {args.name!r} dropped.")
 
 
 def run_copy(args, config):
     from ..db.server import DatabaseError
+    from ..db.dump import Duplicate
     try:
-        _server(config).copy_database(args.source, args.target)
+        Duplicate(_server(config), config.filestore_root).run(args.source, args.target,
+                                                              neutralize=args.neutralize)
     except DatabaseError as exc:
         raise CommandError(str(exc)) from None
-    print(f"Database {args.source!r} copied to {args.target!r}.")
+    print(f"Database {args.source!r} copied to {args.target!r}{' (neutralized)' if args.neutralize else ''}.")
+
+
+def run_dump(args, config):
+    from ..db.dump import Backup
+    from ..db.server import DatabaseError
+    from .progress import progress_bar
+    try:
+        with progress_bar(f"dump {args.name}") as progress:
+            manifest = Backup(_server(config), args.name, config.filestore_root, progress=progress).run(args.file)
+    except DatabaseError as exc:
+        raise CommandError(str(exc)) from None
+    files = len(manifest["members"]) - 1
+    print(f"Database {args.name!r} dumped to {args.file} ({files} attachment files).")
+    if manifest["missing_files"]:
+        print(f"Warning: {len(manifest['missing_files'])} attachment files were missing or damaged "
+              f"and are not in the archive.")
+
+
+def run_restore(args, config):
+    from ..db.dump import Restore
+    from ..db.server import DatabaseError
+    from .progress import progress_bar
+    try:
+        with progress_bar(f"restore {args.name}") as progress:
+            Restore(_server(config), config.filestore_root, progress=progress).run(args.file, args.name,
+                                                                                    copy=args.copy)
+    except DatabaseError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"Database {args.name!r} restored from {args.file}{' as a copy' if args.copy else ''}.")
