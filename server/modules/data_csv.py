@@ -105,15 +105,16 @@ def _check_references(module, shown, header, rows, lines, declared):
     references = [i for i, p in enumerate(paths) if len(p) > 1 and p[-1] == "id"]
     row_ids = []
     for row, line in zip(rows, lines):
+        xml_id = row[id_column].strip() or None
         try:
+            xml_id = xml_id and full_xmlid(module, xml_id)
             for column in references:
                 for value in row[column].split(","):
                     if value.strip():
                         declared.check_reference(full_xmlid(module, value))
-            xml_id = full_xmlid(module, row[id_column]) if row[id_column].strip() else None
         except ValueError as exc:
-            raise DataFileError(f"{shown}, line {line}, record {row[id_column] or '?'}: {exc}",
-                                path=shown, line=line, module=module) from None
+            raise DataFileError(f"{shown}, line {line}, record {xml_id or '?'}: {exc}",
+                                path=shown, line=line, xml_id=xml_id, module=module) from None
         if xml_id:
             declared.define(xml_id)
         row_ids.append(xml_id)
