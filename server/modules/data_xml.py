@@ -174,8 +174,8 @@ class XmlDataLoader:
             raise self._error(element, exc) from exc
 
     def _error(self, element, error):
-        owner = next((node for node in element.iterancestors() if node.get("id")), None) \
-            if not element.get("id") else element
+        owner = element if element.get("id") else next(
+            (node for node in element.iterancestors() if node.get("id")), None)
         xml_id = None
         if owner is not None:
             try:
