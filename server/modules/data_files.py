@@ -8,14 +8,11 @@ exists from the previous install: otherwise the module would install differently
 each of the module's xml ids is first defined, and forgets an id once its definition has loaded.
 """
 import csv
-import logging
 from pathlib import Path
 
 from ..exceptions import UserError
 from ..tools.xml import UnsafeXMLError, parse
 from .discovery import addon_dir
-
-_logger = logging.getLogger(__name__)
 
 
 class DataFileError(UserError, ValueError):
