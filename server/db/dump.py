@@ -103,23 +103,29 @@ class Backup:
         work = Path(tempfile.mkdtemp(prefix=".bureau-dump-", dir=path.parent))
         partial = work / "archive.zip"
         try:
-            with _Snapshot(self.server, self.dbname) as snapshot:
-                dump_file = work / DUMP_NAME
-                self._pg_dump(snapshot, dump_file)
-                manifest = self._manifest(snapshot)
-                with zipfile.ZipFile(partial, "w", allowZip64=True) as archive:
-                    members = manifest["members"]
-                    members[DUMP_NAME] = _add_member(archive, DUMP_NAME, dump_file, compress=False)
-                    dump_file.unlink()
-                    # the files are copied while the snapshot (and its lock) is held: the garbage
-                    # collector cannot remove any file the dumped rows refer to
-                    manifest["missing_files"] = self._add_files(archive, snapshot.store_fnames, members)
-                    _write_manifest(archive, manifest)
+            manifest = self._write(work, partial)
             os.replace(partial, path)
+        except psycopg2.Error as exc:
+            raise BackupError(f"backup of {self.dbname} failed: {str(exc).strip()}") from exc
         finally:
             shutil.rmtree(work, ignore_errors=True)
         _logger.info("database %s dumped to %s (%d files)", self.dbname, path,
                      len(manifest["members"]) - 1)
+        return manifest
+
+    def _write(self, work, partial):
+        with _Snapshot(self.server, self.dbname) as snapshot:
+            dump_file = work / DUMP_NAME
+            self._pg_dump(snapshot, dump_file)
+            manifest = self._manifest(snapshot)
+            with zipfile.ZipFile(partial, "w", allowZip64=True) as archive:
+                members = manifest["members"]
+                members[DUMP_NAME] = _add_member(archive, DUMP_NAME, dump_file, compress=False)
+                dump_file.unlink()
+                # the files are copied while the snapshot (and its lock) is held: the garbage
+                # collector cannot remove any file the dumped rows refer to
+                manifest["missing_files"] = self._add_files(archive, snapshot.store_fnames, members)
+                _write_manifest(archive, manifest)
         return manifest
 
     def _pg_dump(self, snapshot, dump_file):
@@ -250,6 +256,10 @@ class Restore:
             every case no database and no file is left behind
         """
         check_dbname(dbname)
+        self.temp_database = None
+        # checked early (a read) to spare extracting a large archive for nothing; again below
+        if self.server.exists(dbname):
+            raise BackupError(f"database {dbname!r} already exists")
         _make_private_dir(self.filestore_root)
         work = Path(tempfile.mkdtemp(prefix=".restore-", dir=self.filestore_root))
         target_files = self.filestore_root / dbname
@@ -257,7 +267,7 @@ class Restore:
         moved = False
         try:
             manifest = extract_archive(archive, work, self.progress)
-            # -- PostgreSQL is touched only from here on, with a verified archive
+            # -- nothing is created in PostgreSQL before the whole archive is verified
             if self.server.exists(dbname):
                 raise BackupError(f"database {dbname!r} already exists")
             _check_free_filestore(target_files)
@@ -272,11 +282,13 @@ class Restore:
             moved = True
             self.server.rename_database(temp_db, dbname)
             temp_db = None
-        except BaseException:
+        except BaseException as exc:
             if moved:
                 shutil.rmtree(target_files, ignore_errors=True)
             if temp_db is not None:
                 _drop_quietly(self.server, temp_db)
+            if isinstance(exc, psycopg2.Error):
+                raise BackupError(f"restore of {dbname} failed: {str(exc).strip()}") from exc
             raise
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -334,6 +346,9 @@ def extract_archive(archive, work, progress=None):
         (work / "filestore").mkdir(mode=0o700)
         total = sum(entry["size"] for entry in members.values())
         done = 0
+        for info in infos:
+            if info.filename != MANIFEST_NAME and info.file_size != members[info.filename]["size"]:
+                raise BackupError(f"invalid archive: {info.filename} does not have the size in the manifest")
         for info in infos:
             if info.filename == MANIFEST_NAME:
                 continue
@@ -426,9 +441,14 @@ class Duplicate:
         """
         check_dbname(source)
         check_dbname(target)
+        if self.server.exists(target):
+            raise DatabaseError(f"database {target!r} already exists")
         target_files = self.filestore_root / target
         _check_free_filestore(target_files)
-        self.server.copy_database(source, target)
+        try:
+            self.server.copy_database(source, target)
+        except psycopg2.Error as exc:
+            raise BackupError(f"copy of {source} to {target} failed: {str(exc).strip()}") from exc
         _make_private_dir(self.filestore_root)
         work = Path(tempfile.mkdtemp(prefix=".copy-", dir=self.filestore_root))
         moved = False
@@ -443,10 +463,12 @@ class Duplicate:
                 target_files.rmdir()
             os.rename(work, target_files)
             moved = True
-        except BaseException:
+        except BaseException as exc:
             if moved:
                 shutil.rmtree(target_files, ignore_errors=True)
             _drop_quietly(self.server, target)
+            if isinstance(exc, psycopg2.Error):
+                raise BackupError(f"copy of {source} to {target} failed: {str(exc).strip()}") from exc
             raise
         finally:
             shutil.rmtree(work, ignore_errors=True)

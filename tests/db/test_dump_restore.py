@@ -195,6 +195,53 @@ def test_backup_leaves_out_unreferenced_files(pg, source_db, tmp_path):
         assert f"filestore/ab/ab{'0' * 38}" not in bundle.namelist()
 
 
+def test_backup_does_not_block_writers_and_holds_the_collector_off(pg, orm_db, tmp_path, target):
+    """Writers commit while the backup runs; the collector cannot delete a file the snapshot
+    refers to until the archive is complete (DBM-4)."""
+    source = new_db_name("test_dump_live")
+    pg.copy_database(orm_db, source)
+    try:
+        env = make_env(pg, source)
+        env["ir.attachment"].create({"name": "doomed", "raw": b"deleted during the backup"})
+        env.cr.commit()
+        env.cr.close()
+        seen = []
+
+        def progress(done, total, step):
+            if step != "database" or seen:
+                return
+            # the snapshot is taken: a writer deletes the attachment and adds another one
+            writer = make_env(pg, source)
+            try:
+                writer["ir.attachment"].search([("name", "=", "doomed")]).unlink()
+                writer["ir.attachment"].create({"name": "late", "raw": b"created during the backup"})
+                writer.cr.commit()
+                seen.append(writer["ir.attachment"]._gc_file_store(lock_timeout=0.2))
+            finally:
+                writer.cr.close()
+
+        path = tmp_path / "live.zip"
+        Backup(pg, source, filestore_root(), progress=progress).run(path)
+        assert seen == [False]  # the collector was held off
+
+        Restore(pg, filestore_root()).run(path, target)
+        env = make_env(pg, target)
+        try:
+            names = env["ir.attachment"].search([("name", "in", ["doomed", "late"])]).mapped("name")
+            assert names == ["doomed"]
+            assert env["ir.attachment"].search([("name", "=", "doomed")]).raw == b"deleted during the backup"
+        finally:
+            env.cr.close()
+        # once the backup is over the collector does its job in the source
+        env = make_env(pg, source)
+        try:
+            assert env["ir.attachment"]._gc_file_store() == 1
+        finally:
+            env.cr.close()
+    finally:
+        drop(pg, source)
+
+
 # -- restore ----------------------------------------------------------------------------------------
 def test_restore_gives_an_identical_database(pg, source_db, archive, target):
     restore = Restore(pg, filestore_root())
