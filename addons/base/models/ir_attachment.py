@@ -156,7 +156,7 @@ class IrAttachment(models.Model):
     def write(self, vals):
         vals = {k: v for k, v in vals.items() if k not in DERIVED_FIELDS}
         content = self._pop_content(vals)
-        if content is None:
+        if content is None or not self:
             return super().write(vals)
         values = self._content_values(content, self._storage(), mimetype=vals.get("mimetype") or "-")
         # the mimetype is guessed per record when not given (from the new or the current name)
