@@ -275,12 +275,13 @@ class IrAttachment(models.Model):
         temps = _stale_temp_files(root)
         with self.pool.cursor() as cr:
             cr.execute("SET LOCAL lock_timeout = %s", [f"{int(lock_timeout * 1000)}ms"])
-            # The LOCK must be the first statement of the transaction. SHARE mode waits for every
-            # transaction that has written ir_attachment (ROW EXCLUSIVE) to end, and makes new
-            # writers wait for us. At REPEATABLE READ the snapshot is taken by the first query that
-            # reads or writes data: taken after the lock, it holds every committed reference. Had
-            # any query run before (even reading the location parameter), the snapshot would predate
-            # the transactions we waited for, and the files they committed would look unreferenced.
+            # The LOCK must come before any query of the transaction (SET takes no snapshot and may
+            # precede it). SHARE mode waits for every transaction that has written ir_attachment
+            # (ROW EXCLUSIVE) to end, and makes new writers wait for us. At REPEATABLE READ the
+            # snapshot is taken by the first query that reads or writes data: taken after the lock,
+            # it holds every committed reference. Had any query run before (even reading the
+            # location parameter), the snapshot would predate the transactions we waited for, and
+            # the files they committed would look unreferenced.
             try:
                 cr.execute("LOCK TABLE ir_attachment IN SHARE MODE")
             except psycopg2.errors.LockNotAvailable:
