@@ -47,6 +47,15 @@ class AddonTestModule(pytest.Module):
         return importlib.import_module(f"bureau.addons.{addon}.tests.{name}")
 
 
+def pytest_collect_directory(path, parent):
+    """An addon (or its ``tests`` folder) is collected as a plain directory: as a package, pytest
+    would import it under a top-level name instead of ``bureau.addons.<addon>``."""
+    path = Path(path)
+    if (path / "__manifest__.py").is_file() or (path.name == "tests" and (path.parent / "__manifest__.py").is_file()):
+        return pytest.Dir.from_parent(parent, path=path)
+    return None
+
+
 def pytest_pycollect_makemodule(module_path, parent):
     if _addon_test_module(module_path):
         return AddonTestModule.from_parent(parent, path=module_path)

@@ -106,7 +106,20 @@ def _check(tree, source, statements=False):
             raise SafeEvalError("constant too large in expression")
 
 
+_IMPORTABLE = frozenset({"time", "_strptime", "datetime", "math", "calendar", "locale"})
+
+
+def _guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
+    """C code (``datetime.strftime`` ...) imports helper modules through ``__import__``; only those
+    are allowed. Expressions cannot reach it: names starting with ``_`` are refused."""
+    if level or name not in _IMPORTABLE:
+        raise SafeEvalError(f"import of {name!r} is not allowed in expressions")
+    import importlib
+    return importlib.import_module(name)
+
+
 _SAFE_BUILTINS = {
+    "__import__": _guarded_import,
     "True": True, "False": False, "None": None,
     "abs": abs, "all": all, "any": any, "bool": bool, "dict": dict, "divmod": divmod,
     "enumerate": enumerate, "filter": filter, "float": float, "int": int, "isinstance": isinstance,

@@ -27,7 +27,7 @@ class IrCron(models.Model):
 
     ir_actions_server_id = fields.Many2one("ir.actions.server", string="Server action", required=True,
                                            ondelete="restrict")
-    cron_name = fields.Char(related="ir_actions_server_id.name", store=True, string="Name")
+    cron_name = fields.Char(related="ir_actions_server_id.name", store=True, string="Name", translate=False)
     user_id = fields.Many2one("res.users", string="Scheduler User", required=True,
                               default=lambda self: self.env.uid)
     active = fields.Boolean(default=True)

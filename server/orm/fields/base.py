@@ -242,6 +242,9 @@ class Field:
                 setattr(self, attr, getattr(target, attr))
         if "string" not in self._given:
             self.string = target.string
+        if hasattr(self, "_setup_column_type"):
+            # attributes copied from the target (translate, size) decide the column of a stored one
+            self._setup_column_type()
         if self.depends is None:
             self.depends = (".".join(self.related),)
 

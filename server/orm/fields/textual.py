@@ -14,8 +14,17 @@ class _String(Field):
     _extra_attrs = {"size": None, "trim": True}
 
     def _setup_attrs_extra(self, model_class, args):
+        self._setup_column_type()
+
+    def _setup_column_type(self):
+        """The column follows ``translate`` (JSONB holding every language) and ``size``."""
         if self.translate:
             self.column_type = ("jsonb", "JSONB")
+        else:
+            self.column_type = self._plain_column_type()
+
+    def _plain_column_type(self):
+        return type(self).column_type
 
     def convert_to_cache(self, value, record, validate=True):
         if value is None or value is False:
@@ -84,9 +93,8 @@ class Char(_String):
 
     type = "char"
 
-    def _setup_attrs_extra(self, model_class, args):
-        self.column_type = ("varchar", f"VARCHAR({int(self.size)})" if self.size else "VARCHAR")
-        super()._setup_attrs_extra(model_class, args)
+    def _plain_column_type(self):
+        return ("varchar", f"VARCHAR({int(self.size)})" if self.size else "VARCHAR")
 
 
 class Text(_String):
