@@ -20,7 +20,7 @@ MANIFEST_V1 = """{
     "name": "Lifecycle test addon",
     "version": "1.0",
     "depends": ["base"],
-    "data": ["security/ir.model.access.csv", "data/life.thing.csv"],
+    "data": ["security/ir.model.access.csv", "data/life.thing.csv", "views/life_views.xml"],
 }"""
 
 MODELS_V1 = '''
@@ -59,8 +59,26 @@ DATA_V2 = """id,name,value
 thing_a,Thing A,10
 """
 
+VIEWS = """<odoo>
+    <record id="view_life_thing_form" model="ir.ui.view">
+        <field name="name">life.thing.form</field>
+        <field name="model">life.thing</field>
+        <field name="arch" type="xml">
+            <form><group><field name="name"/>%s</group></form>
+        </field>
+    </record>
+    <record id="view_partner_form_life" model="ir.ui.view">
+        <field name="name">res.partner.form.life</field>
+        <field name="model">res.partner</field>
+        <field name="inherit_id" ref="base.view_partner_form"/>
+        <field name="arch" type="xml">
+            <field name="email" position="after"><field name="life_note"/></field>
+        </field>
+    </record>
+</odoo>"""
 
-def write_addon(directory, manifest, models_code, data):
+
+def write_addon(directory, manifest, models_code, data, view_fields='<field name="value"/>'):
     addon = Path(directory) / "life_demo"
     (addon / "models").mkdir(parents=True, exist_ok=True)
     (addon / "security").mkdir(exist_ok=True)
@@ -71,6 +89,8 @@ def write_addon(directory, manifest, models_code, data):
     (addon / "models" / "thing.py").write_text(textwrap.dedent(models_code))
     (addon / "security" / "ir.model.access.csv").write_text(ACCESS)
     (addon / "data" / "life.thing.csv").write_text(data)
+    (addon / "views").mkdir(exist_ok=True)
+    (addon / "views" / "life_views.xml").write_text(VIEWS % view_fields)
     return addon
 
 
@@ -126,7 +146,8 @@ def test_install_upgrade_uninstall_round_trip(pg, lifecycle_db):
     query(pg, dbname, "UPDATE res_partner SET type = 'life' WHERE id = 3")
 
     # version 2: a new field with a default, changed data, a record removed from the data file
-    write_addon(addons_dir, MANIFEST_V1.replace('"1.0"', '"1.1"'), MODELS_V2, DATA_V2)
+    write_addon(addons_dir, MANIFEST_V1.replace('"1.0"', '"1.1"'), MODELS_V2, DATA_V2,
+                view_fields='<field name="value"/><field name="color"/>')
     bureau(pg, addons_dir, "module", "upgrade", "-d", dbname, "life_demo")
     assert "color" in columns(pg, dbname, "life_thing")
     assert query(pg, dbname, "SELECT name, value, color FROM life_thing ORDER BY name") == [("Thing A", 10, "blue")]
@@ -136,12 +157,15 @@ def test_install_upgrade_uninstall_round_trip(pg, lifecycle_db):
         [("17.0.1.1",)]
     assert query(pg, dbname, "SELECT count(*) FROM ir_model_fields WHERE model = 'life.thing' "
                              "AND name = 'color'") == [(1,)]
+    arch = query(pg, dbname, "SELECT arch_db FROM ir_ui_view WHERE name = 'life.thing.form'")[0][0]
+    assert 'name="color"' in arch
 
     bureau(pg, addons_dir, "module", "uninstall", "-d", dbname, "life_demo")
     assert not {"life_thing", "life_thing_partner_rel"} & tables(pg, dbname)
     assert "life_note" not in columns(pg, dbname, "res_partner")
     assert query(pg, dbname, "SELECT count(*) FROM ir_model_data WHERE module = 'life_demo'") == [(0,)]
     assert query(pg, dbname, "SELECT count(*) FROM ir_model WHERE model = 'life.thing'") == [(0,)]
+    assert query(pg, dbname, "SELECT count(*) FROM ir_ui_view WHERE name LIKE '%%life%%'") == [(0,)]
     assert query(pg, dbname, "SELECT count(*) FROM ir_model_fields WHERE name = 'life_note'") == [(0,)]
     assert query(pg, dbname, "SELECT state FROM ir_module_module WHERE name = 'life_demo'") == [("uninstalled",)]
     # rows that held the removed selection value got the field default; other data is intact
