@@ -64,6 +64,48 @@ def loadable_order(states, manifests, wanted_states=("installed", "to upgrade", 
             _logger.error("modules left out: %s (%s)", ", ".join(sorted(skipped)), exc)
 
 
+def run_migrations(cr, module, manifest, stage, installed_version):
+    """Run ``<addon>/migrations/<version>/<stage>-*.py`` scripts (UPG-2).
+
+    Each script defines ``migrate(cr, installed_version)``; the versions run are those above the
+    installed version and up to the manifest's, in order (``0.0.0`` runs on every upgrade).
+    """
+    import importlib.util
+    from packaging.version import InvalidVersion, Version
+    from .manifest import adapt_version
+    root = Path(manifest["path"]) / "migrations"
+    if not root.is_dir():
+        return
+    try:
+        installed = Version(installed_version) if installed_version else None
+        target = Version(manifest["version"])
+    except InvalidVersion:
+        _logger.warning("%s: cannot compare versions %s and %s", module, installed_version, manifest["version"])
+        return
+    folders = []
+    for folder in root.iterdir():
+        if not folder.is_dir():
+            continue
+        if folder.name == "0.0.0":
+            folders.append((Version("0"), folder))
+            continue
+        try:
+            version = Version(adapt_version(folder.name))
+        except (ValueError, InvalidVersion):
+            _logger.warning("%s: ignoring migration folder %s (not a version)", module, folder.name)
+            continue
+        if (installed is None or version > installed) and version <= target:
+            folders.append((version, folder))
+    for _, folder in sorted(folders):
+        for script in sorted(folder.glob(f"{stage}-*.py")):
+            spec = importlib.util.spec_from_file_location(f"bureau_migration_{module}_{folder.name}_{script.stem}",
+                                                          script)
+            code = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(code)
+            _logger.info("%s: running migration %s/%s", module, folder.name, script.name)
+            code.migrate(cr, installed_version)
+
+
 class ModuleLoader:
     """Run module operations on one database.
 
@@ -189,6 +231,7 @@ class ModuleLoader:
         demo = bool(row and row[0])
         registry = Registry(self.dbname, self.server, self.config)
         upgraded = []
+        installed_versions = {}
         total = len(pending)
         done = 0
         for name in order:
@@ -207,6 +250,9 @@ class ModuleLoader:
             module = importlib.import_module(f"bureau.addons.{name}")
             if mode == "init" and manifest.get("pre_init_hook"):
                 getattr(module, manifest["pre_init_hook"])(env)
+            if mode == "update":
+                installed_versions[name] = self._installed_version(cr, name)
+                run_migrations(cr, name, manifest, "pre", installed_versions[name])
             registry.init_models(cr, self._touched_models(registry, name))
             self._reflect(env, name)
             self._load_data(env, name, manifest, "data", mode)
@@ -216,6 +262,8 @@ class ModuleLoader:
                 getattr(module, manifest["post_init_hook"])(env)
             if mode == "update":
                 upgraded.append(name)
+                env.flush_all()
+                run_migrations(cr, name, manifest, "post", installed_versions[name])
             self._set_installed(env, name, manifest, demo and mode == "init")
             env.flush_all()
             cr.commit()
@@ -226,6 +274,9 @@ class ModuleLoader:
         env = Environment(cr, SUPERUSER_ID, {}, registry=registry)
         if upgraded:
             self._remove_stale_data(env, upgraded)
+            env.flush_all()
+            for name in upgraded:
+                run_migrations(cr, name, manifests[name], "end", installed_versions[name])
         removing = [name for name in order if states.get(name) == "to remove"]
         if removing:
             self._uninstall(env, removing)
@@ -331,6 +382,12 @@ class ModuleLoader:
             record.write(values)
         else:
             Module.create(dict(values, name=module, shortdesc=manifest["name"]))
+
+    @staticmethod
+    def _installed_version(cr, name):
+        cr.execute("SELECT latest_version FROM ir_module_module WHERE name = %s", [name])
+        row = cr.fetchone()
+        return row[0] if row else None
 
     def _warn_missing_acl(self, cr, registry):
         env = Environment(cr, SUPERUSER_ID, {}, registry=registry)

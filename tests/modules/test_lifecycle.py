@@ -78,6 +78,22 @@ VIEWS = """<odoo>
 </odoo>"""
 
 
+MIGRATION = '''
+def migrate(cr, installed_version):
+    cr.execute("INSERT INTO ir_config_parameter (key, value) VALUES (%s, %s)",
+               ["life.migration.{stage}.{folder}", installed_version])
+'''
+
+
+def write_migrations(directory):
+    """Scripts for 1.0 (already installed: never run), 1.1 (run) and 2.0 (not reached yet)."""
+    for folder in ("1.0", "1.1", "2.0"):
+        path = Path(directory) / "life_demo" / "migrations" / folder
+        path.mkdir(parents=True, exist_ok=True)
+        for stage in ("pre", "post", "end"):
+            (path / f"{stage}-marker.py").write_text(MIGRATION.format(stage=stage, folder=folder))
+
+
 def write_addon(directory, manifest, models_code, data, view_fields='<field name="value"/>'):
     addon = Path(directory) / "life_demo"
     (addon / "models").mkdir(parents=True, exist_ok=True)
@@ -148,6 +164,7 @@ def test_install_upgrade_uninstall_round_trip(pg, lifecycle_db):
     # version 2: a new field with a default, changed data, a record removed from the data file
     write_addon(addons_dir, MANIFEST_V1.replace('"1.0"', '"1.1"'), MODELS_V2, DATA_V2,
                 view_fields='<field name="value"/><field name="color"/>')
+    write_migrations(addons_dir)
     bureau(pg, addons_dir, "module", "upgrade", "-d", dbname, "life_demo")
     assert "color" in columns(pg, dbname, "life_thing")
     assert query(pg, dbname, "SELECT name, value, color FROM life_thing ORDER BY name") == [("Thing A", 10, "blue")]
@@ -157,6 +174,10 @@ def test_install_upgrade_uninstall_round_trip(pg, lifecycle_db):
         [("17.0.1.1",)]
     assert query(pg, dbname, "SELECT count(*) FROM ir_model_fields WHERE model = 'life.thing' "
                              "AND name = 'color'") == [(1,)]
+    assert query(pg, dbname, "SELECT key, value FROM ir_config_parameter WHERE key LIKE 'life.migration.%%' "
+                             "ORDER BY key") == [("life.migration.end.1.1", "17.0.1.0"),
+                                                 ("life.migration.post.1.1", "17.0.1.0"),
+                                                 ("life.migration.pre.1.1", "17.0.1.0")]
     arch = query(pg, dbname, "SELECT arch_db FROM ir_ui_view WHERE name = 'life.thing.form'")[0][0]
     assert 'name="color"' in arch
 
