@@ -46,11 +46,8 @@ def source_db(pg, orm_db):
         Attachment.create({"name": "duplicate.bin", "raw": CONTENTS[0]})
         env["test.orm.all.types"].create({"name": "with binary", "binary": b"binary field content"})
         env["res.partner"].create([{"name": f"Dump partner {i}"} for i in range(20)])
-        action = env["ir.actions.server"].create({"name": "Dump test cron", "state": "code", "code": "pass",
-                                                  "model_id": env["ir.model"]._get_id("res.partner")})
-        env.cr.execute("INSERT INTO ir_cron (ir_actions_server_id, cron_name, user_id, active, interval_number, "
-                       "interval_type, nextcall, priority) VALUES (%s, 'Dump test cron', 1, true, 1, 'days', "
-                       "now() AT TIME ZONE 'UTC', 5)", [action.id])
+        env["ir.cron"].create({"name": "Dump test cron", "model_id": env["ir.model"]._get_id("res.partner"),
+                               "state": "code", "code": "pass", "interval_type": "days"})
         env.cr.commit()
     finally:
         env.cr.close()
