@@ -352,6 +352,7 @@ class ReadMixin:
         defaults = {}
         context = self.env.context
         parent_fields = {}
+        user_defaults = self._user_defaults()
         for name in fields_list:
             field = self._fields.get(name)
             if field is None:
@@ -359,6 +360,8 @@ class ReadMixin:
             key = "default_" + name
             if key in context:
                 value = context[key]
+            elif name in user_defaults:
+                value = user_defaults[name]
             elif field.default is not None:
                 value = field.default(self)
             elif field.inherited:
@@ -375,6 +378,12 @@ class ReadMixin:
                 if target in parent_defaults:
                     defaults[name] = parent_defaults[target]
         return defaults
+
+    def _user_defaults(self):
+        """Defaults set by users and administrators (``ir.default``) for this model, if any."""
+        if "ir.default" not in self.env.registry or self._name in ("ir.default", "ir.model.fields"):
+            return {}
+        return self.env["ir.default"].sudo()._get_model_defaults(self._name)
 
     def exists(self):
         """The records of ``self`` that still exist in the database (one query, no access check)."""

@@ -134,10 +134,12 @@ class WriteMixin:
 
     def _add_missing_default_values(self, vals_list):
         """Complete each dict with the defaults of the fields it lacks (FLD-11, API-30)."""
+        user_defaults = self._user_defaults()
         missing = [name for name, field in self._fields.items()
                    if name not in ("id",) + LOG_ACCESS_COLUMNS
                    and any(name not in vals for vals in vals_list)
-                   and (field.default is not None or f"default_{name}" in self.env.context)
+                   and (field.default is not None or f"default_{name}" in self.env.context
+                        or name in user_defaults)
                    and not field.inherited]
         for name, field in self._fields.items():
             if field.inherited and any(name not in vals for vals in vals_list):

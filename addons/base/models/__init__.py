@@ -13,6 +13,7 @@ from . import ir_config_parameter
 from . import ir_cron
 from . import res_lang
 from . import decimal_precision
+from . import ir_default
 from . import res_currency
 from . import res_country
 from . import res_partner
