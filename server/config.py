@@ -57,7 +57,8 @@ OPTIONS = [
            "directory for the embedded PostgreSQL cluster and the filestore "
            "[platform user data dir; /var/lib/bureau when run as root]"),
     Option("addons_path", _list, [], "extra directories holding addons, comma separated"),
-    Option("log_level", str, "info", "logging level: debug, info, warning, error"),
+    Option("log_level", _optional_str, None,
+           "logging level: debug, info, warning, error [info for servers, warning for other commands]"),
     Option("db_maxconn", int, 32, "maximum connections per database in the connection pool"),
     Option("db_template", str, "template0", "template used by CREATE DATABASE for new tenants"),
     Option("db_retry_attempts", int, 5,
@@ -137,6 +138,10 @@ class Config:
                         _logger.warning("unknown configuration key %r in %s (ignored)", key, file)
                         continue
                     values[key] = _convert(key, raw, file)
+            if "addons_path" in values:
+                # relative directories in a file are relative to the file (modules.md DISC-1)
+                base = Path(file).resolve().parent
+                values["addons_path"] = [str((base / p).resolve()) for p in values["addons_path"]]
         for key in _BY_NAME:
             env_key = "BUREAU_" + key.upper()
             if environ and env_key in environ:

@@ -14,6 +14,8 @@ from ..config import Config, ConfigError
 from ..exceptions import UserError
 
 COMMANDS = ("db", "demo", "module", "scaffold", "shell", "test")
+#: commands that log at INFO by default (long-running servers); the others only warn
+VERBOSE_COMMANDS = ("serve", "demo")
 
 
 def build_parser():
@@ -56,7 +58,7 @@ def main(argv=None):
         config = load_config(args)
     except ConfigError as exc:
         parser.error(str(exc))
-    setup_logging(config["log_level"])
+    setup_logging(config["log_level"] or ("info" if args.command in VERBOSE_COMMANDS else "warning"))
     if config["addons_path"]:
         from ..modules.discovery import set_addons_path
         try:

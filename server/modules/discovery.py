@@ -44,9 +44,18 @@ def find_addons():
         if not directory.is_dir():
             continue
         for child in sorted(directory.iterdir()):
-            if (child / MANIFEST).is_file() and ADDON_NAME_RE.match(child.name):
-                found.setdefault(child.name, child)
+            if (child / MANIFEST).is_file() and (child / "__init__.py").is_file() and ADDON_NAME_RE.match(child.name):
+                if child.name in found:
+                    if found[child.name] != child and child not in _SHADOW_LOGGED:
+                        _SHADOW_LOGGED.add(child)
+                        _logger.info("addon %s in %s is shadowed by %s", child.name, child.parent,
+                                     found[child.name].parent)
+                    continue
+                found[child.name] = child
     return found
+
+
+_SHADOW_LOGGED = set()
 
 
 def addon_dir(name):
