@@ -20,7 +20,7 @@
         "views/ir_views.xml",
         "views/base_menus.xml",
     ],
-    "demo": [],
+    "demo": ["demo/base_demo.xml"],
     "installable": True,
     "auto_install": True,
 }

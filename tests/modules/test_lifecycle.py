@@ -200,3 +200,26 @@ def test_upgrade_of_unknown_addon_is_refused_with_a_clear_message(pg, lifecycle_
     assert result.returncode == 1
     assert "no_such_addon" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_demo_database_with_library_shows_the_demo_books_in_the_shell(pg):
+    """modules.md/issue: `bureau db create demo --demo -i library` then `bureau shell -d demo`."""
+    dbname = new_db_name("test_libdemo")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    base = [sys.executable, "-m", "bureau", "--db-uri", pg.uri]
+    try:
+        created = subprocess.run(base + ["db", "create", dbname, "--demo", "-i", "library"],
+                                 capture_output=True, text=True, env=env, timeout=300)
+        assert created.returncode == 0, created.stderr
+        assert "Log in as 'admin' with the password:" in created.stdout
+        shell = subprocess.run(base + ["shell", "-d", dbname], input="print(sorted(env['library.book'].search([]).mapped('name')))\n",
+                               capture_output=True, text=True, env=env, timeout=300)
+        assert shell.returncode == 0, shell.stderr
+        assert "Pride and Prejudice" in shell.stdout and "Les Misérables" in shell.stdout
+        modules = query(pg, dbname, "SELECT name, demo FROM ir_module_module WHERE state = 'installed' ORDER BY name")
+        assert modules == [("base", True), ("library", True)]
+    finally:
+        from bureau.orm.registry import Registry
+        Registry.delete(dbname)
+        if pg.exists(dbname):
+            pg.drop_database(dbname)
