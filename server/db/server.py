@@ -196,7 +196,8 @@ class DatabaseServer:
             raise DatabaseError(f"database {dbname!r} does not exist")
         self.pool.close_all(dbname)
         self._admin(SQL("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE datname = %s AND pid != pg_backend_pid()", dbname))
+                        "WHERE datname = %s AND pid != pg_backend_pid() AND usename = current_user "
+                        "AND backend_type = 'client backend'", dbname))
         self._admin(SQL(f"DROP DATABASE {_quote(dbname)}"))
         _logger.info("dropped database %s", dbname)
 
