@@ -182,7 +182,8 @@ class DatabaseServer:
             raise DatabaseError(f"database {new!r} already exists")
         self.pool.close_all(old)
         self._admin(SQL("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE datname = %s AND pid != pg_backend_pid()", old))
+                        "WHERE datname = %s AND pid != pg_backend_pid() AND usename = current_user "
+                        "AND backend_type = 'client backend'", old))
         self._admin(SQL(f"ALTER DATABASE {_quote(old)} RENAME TO {_quote(new)}"))
         _logger.info("renamed database %s to %s", old, new)
 
