@@ -25,6 +25,7 @@ from ..exceptions import UserError
 from . import decorators as api
 from .environment import NewId
 from .model_load import LoadMixin
+from .model_onchange import OnchangeMixin
 from .model_read import ReadMixin
 from .model_schema import SchemaMixin
 from .model_write import WriteMixin
@@ -71,7 +72,7 @@ class MetaModel(type):
         MetaModel.module_to_models[cls._module].append(cls)
 
 
-class BaseModel(ReadMixin, WriteMixin, ReadGroupMixin, SchemaMixin, LoadMixin, metaclass=MetaModel):
+class BaseModel(ReadMixin, WriteMixin, ReadGroupMixin, SchemaMixin, LoadMixin, OnchangeMixin, metaclass=MetaModel):
     """The root of all models. Use :class:`Model`, :class:`AbstractModel` or :class:`TransientModel`."""
 
     _register = False

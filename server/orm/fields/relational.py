@@ -14,6 +14,7 @@ import logging
 from ...db.sql import SQL, make_identifier
 from ...exceptions import UserError
 from ..commands import Command
+from ..environment import NewId
 from .base import Field
 
 _logger = logging.getLogger(__name__)
@@ -204,6 +205,9 @@ class _RelationalMulti(_Relational):
         if hasattr(value, "_ids") and hasattr(value, "_name"):
             return tuple(value._ids)
         if isinstance(value, (list, tuple)):
+            if len(record._ids) == 1 and isinstance(record._ids[0], NewId) \
+                    and any(isinstance(item, (list, tuple)) for item in value):
+                return self._commands_on_new(record, value)
             ids = []
             for item in value:
                 if isinstance(item, (list, tuple)):
@@ -226,6 +230,54 @@ class _RelationalMulti(_Relational):
                     ids.append(item)
             return tuple(ids)
         raise ValueError(f"Wrong value for {self}: {value!r}")
+
+    def _commands_on_new(self, record, commands):
+        """The value of the new ``record`` after ``commands``, relative to its current value (as
+        an onchange method assigning ``[Command.create(vals)]`` expects). Lines are in-memory
+        records: updating a database line replaces it by a new line standing for it, created
+        lines of a one2many point to ``record``. Nothing is written to the database."""
+        env = record.env
+        comodel = env[self.comodel_name]
+        current = env.cache.get(record, self, None)
+        if current is None:
+            # the origin's lines (a computed value is not current: it is being assigned)
+            current = record[self.name]._ids if record._ids[0].origin and not self.compute else ()
+        inverse = self.inverse_name if self.type == "one2many" else None
+        link = {inverse: record._ids[0]} if inverse else {}
+
+        def same(line_id, target):
+            return line_id == target or (isinstance(line_id, NewId) and bool(target)
+                                         and target in (line_id.origin, line_id.ref))
+
+        ids = list(current)
+        for item in _normalize_commands(commands, self):
+            code, target, vals = item[0], item[1], item[2]
+            if code == Command.CREATE:
+                ref = target if isinstance(target, str) and target else None
+                ids.append(comodel.new(dict(vals or {}, **link), ref=ref)._ids[0])
+            elif code == Command.UPDATE:
+                index = next((i for i, line_id in enumerate(ids) if same(line_id, target)), None)
+                line_id = ids[index] if index is not None else target
+                if isinstance(line_id, NewId):
+                    line = comodel.browse((line_id,))  # browse(NewId) would be empty: NewIds are falsy
+                    for name, value in (vals or {}).items():
+                        line[name] = value
+                else:
+                    line_id = comodel.new(dict(vals or {}, **link), origin=comodel.browse(line_id))._ids[0]
+                if index is None:
+                    ids.append(line_id)
+                else:
+                    ids[index] = line_id
+            elif code in (Command.DELETE, Command.UNLINK):
+                ids = [line_id for line_id in ids if not same(line_id, target)]
+            elif code == Command.LINK:
+                if not any(same(line_id, target) for line_id in ids):
+                    ids.append(target)
+            elif code == Command.CLEAR:
+                ids = []
+            elif code == Command.SET:
+                ids = list(vals or ())
+        return tuple(ids)
 
     def convert_to_record(self, value, record):
         env = record.env

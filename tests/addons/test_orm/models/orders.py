@@ -1,4 +1,4 @@
-from bureau import api, fields, models
+from bureau import Command, api, fields, models
 from bureau.exceptions import ValidationError
 
 
@@ -63,6 +63,31 @@ class Order(models.Model):
         """A field with an onchange method and no computed dependant (views: on_change="1")."""
         if self.date_order and not self.name:
             self.name = f"Order of {self.date_order:%Y-%m-%d}"
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        """Onchange tests: a company customer gets a discount of 60; a customer without email, a
+        warning."""
+        if self.partner_id.is_company:
+            self.discount = 60.0
+        if self.partner_id and not self.partner_id.email:
+            return {"warning": {"title": "No email", "message": f"{self.partner_id.name} has no email."}}
+        return None
+
+    @api.onchange("line_count")
+    def _onchange_line_count(self):
+        """Onchange tests: on a computed field, reached when the lines change; warns as a notification."""
+        if self.line_count > 2:
+            return {"warning": {"title": "Many lines", "message": f"{self.line_count} lines.",
+                                "type": "notification"}}
+        return None
+
+    @api.onchange("parent_id")
+    def _onchange_parent_id(self):
+        """Onchange tests: the lines of the parent order are copied as new lines."""
+        if self.parent_id:
+            self.line_ids = [Command.create({"name": line.name, "price": line.price, "quantity": line.quantity})
+                             for line in self.parent_id.line_ids]
 
 
 class OrderLine(models.Model):
