@@ -8,3 +8,4 @@ from .common import SingleTransactionCase as SingleTransactionCase
 from .common import TransactionCase as TransactionCase
 from .common import new_test_user as new_test_user
 from .common import tagged as tagged
+from .form import Form as Form
