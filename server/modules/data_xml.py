@@ -14,6 +14,7 @@ A data file of addon ``library``::
         <menuitem id="menu_books" parent="menu_root" action="action_books" sequence="20"/>
         <delete model="library.book" search="[('name', '=', 'Obsolete')]"/>
         <function model="library.book" name="_compute_stats" eval="([ref('book_dune')],)"/>
+        <template id="book_card"><p>Title: <t t-esc="book.name"/></p></template>    <!-- qweb view -->
     </odoo>
 
 In mode ``init`` (install) every record is created or rewritten. In mode ``update`` (upgrade)
@@ -130,6 +131,7 @@ class XmlDataLoader:
             "menuitem": self._tag_menuitem,
             "delete": self._tag_delete,
             "function": self._tag_function,
+            "template": self._tag_template,
         }
 
     # -- driving ---------------------------------------------------------------------------------
@@ -383,6 +385,60 @@ class XmlDataLoader:
         if not target.is_file():
             raise ValueError(f"file={reference!r}: no such file")
         return target.read_bytes()
+
+    # -- <template> ------------------------------------------------------------------------------
+    def _tag_template(self, element, noupdate, env):
+        """A QWeb template (XML-9): the ``ir.ui.view`` of type ``qweb`` whose arch is the element's
+        content in ``<t t-name="module.id">``, or for ``inherit_id`` the specs (in ``<data>``)
+        extending that template; ``primary="True"`` makes the extension a new template named
+        ``module.id``. ``name`` [the id], ``priority``, ``groups`` (external ids, comma-separated),
+        ``active`` (at install only), ``forcecreate`` and ``context`` are honoured."""
+        if not element.get("id"):
+            raise ValueError("<template> needs an id")
+        full_id = self._own_id(element.get("id"))
+        line = element.sourceline
+        arch = deepcopy(element)
+        arch.tail = None
+        for attribute in list(arch.attrib):
+            del arch.attrib[attribute]
+        primary = _bool_attr(element, "primary", False)
+        if element.get("inherit_id"):
+            arch.tag = "data"
+            if primary:
+                rename = etree.SubElement(arch, "xpath", expr=".", position="attributes")
+                etree.SubElement(rename, "attribute", name="t-name").text = full_id
+        else:
+            arch.tag = "t"
+            arch.set("t-name", full_id)
+        record = etree.Element("record", id=element.get("id"), model="ir.ui.view")
+        for attribute in ("forcecreate", "context"):
+            if element.get(attribute) is not None:
+                record.set(attribute, element.get(attribute))
+
+        def field(name, text=None, **attributes):
+            node = etree.SubElement(record, "field", name=name, **attributes)
+            node.text = text
+            return node
+
+        field("name", element.get("name") or element.get("id"))
+        field("key", full_id)
+        field("type", "qweb")
+        if element.get("priority"):
+            field("priority", element.get("priority").strip())
+        if element.get("inherit_id"):
+            field("inherit_id", ref=element.get("inherit_id"))
+            field("mode", "primary" if primary else "extension")
+        if element.get("active") is not None and (
+                self.mode != "update" or env["ir.model.data"].sudo()._load_xmlid(full_id) is None):
+            field("active", eval=repr(_bool_attr(element, "active", True)))
+        groups = [group.strip() for group in (element.get("groups") or "").split(",") if group.strip()]
+        if groups:
+            refs = ", ".join(f"ref({group!r})" for group in groups)
+            field("groups_id", eval=f"[Command.set([{refs}])]")
+        field("arch", type="xml").append(arch)
+        for node in record.iter():
+            node.sourceline = line
+        self._tag_record(record, noupdate, env)
 
     # -- <menuitem> ------------------------------------------------------------------------------
     def _tag_menuitem(self, element, noupdate, env, parent_id=None):
