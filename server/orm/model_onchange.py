@@ -275,9 +275,9 @@ class _Onchange:
         """The database record being edited (its read rules apply), or None."""
         model = self.model
         record_id = self.values.get("id") or (model._ids[0] if len(model._ids) == 1 else None)
-        if not record_id or isinstance(record_id, NewId):
+        if not isinstance(record_id, int) or isinstance(record_id, bool) or not record_id:
             return None
-        origin = model.browse(int(record_id))
+        origin = model.browse(record_id)
         origin.check_access_rule("read")
         return origin
 
@@ -423,7 +423,7 @@ class _Onchange:
         """Values of a line the client created: its values, and the defaults of the others (what
         ``create`` will apply on save); only the given fields are known to the client."""
         comodel = line.browse()
-        if field.context:
+        if isinstance(field.context, dict) and field.context:
             comodel = comodel.with_context(**field.context)
         defaults = self._defaults.get(field)
         if defaults is None:

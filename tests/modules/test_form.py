@@ -28,7 +28,10 @@ MODERN = """
     </group>
     <field name="line_ids">
       <list><field name="name"/><field name="price"/><field name="quantity"/><field name="subtotal"/></list>
-      <form><field name="name"/><field name="price"/><field name="quantity"/><field name="subtotal"/></form>
+      <form>
+        <field name="name"/><field name="price"/><field name="quantity"/><field name="subtotal"/>
+        <field name="order_partner_id"/>
+      </form>
     </field>
   </sheet>
 </form>
@@ -120,6 +123,18 @@ def test_lines_added_through_sub_forms_follow_their_onchanges_and_the_totals(env
     assert form.total == 10.0 and form.line_ids[1].subtotal == 4.0
     order = form.save()
     assert order.line_ids.mapped("subtotal") == [6.0, 4.0] and order.total == 10.0
+
+
+def test_line_sub_form_sees_the_values_of_its_parent_form(env, view, partners):
+    _corp, quiet = partners
+    form = Form(env[ORDER])
+    form.name, form.partner_id = "FT-parent", quiet
+    with form.line_ids.new() as line:
+        assert line.order_partner_id == quiet
+        with pytest.raises(AssertionError, match="readonly field order_partner_id"):
+            line.order_partner_id = False
+        line.price = 1.0
+    assert form.save().line_ids.order_partner_id == quiet
 
 
 def test_lines_of_an_existing_record_are_edited_and_removed(env, view, order):

@@ -5,6 +5,8 @@ discount of 60 for companies, a warning for customers without email), ``line_cou
 two lines, reached in cascade) and ``parent_id`` (copies the parent's lines); its totals are stored
 computed fields over ``line_ids.subtotal``.
 """
+import json
+
 import pytest
 
 from bureau import Command
@@ -189,6 +191,23 @@ def test_editing_an_existing_order_without_line_changes_sends_no_lines(env, orde
     values["partner_id"] = partners["person"].id
     result = env[ORDER].onchange(values, ["partner_id"], SPEC)
     assert result == {"value": {}}
+
+
+def test_line_form_sees_its_parent_form_values(env, order, partners):
+    """A line's form sends its parent's values as a dict: the line computes with them."""
+    values = {"order_id": {"id": order.id, "partner_id": partners["person"].id}, "price": 2.0, "quantity": 3.0,
+              "subtotal": 0.0}
+    result = env["test.orm.order.line"].onchange(values, ["price"], {"price": {}, "subtotal": {},
+                                                                     "order_partner_id": {}})
+    assert result == {"value": {"subtotal": 6.0, "order_partner_id": (partners["person"].id, "OC Person")}}
+    assert not order.partner_id
+
+
+def test_answer_holds_only_rpc_values(env, order):
+    values = form_values(order)
+    values.update(parent_id=order.id, line_ids=[(Command.CREATE, "virtual_1", {"price": 1.0})])
+    result = env[ORDER].onchange(values, ["parent_id"], SPEC)
+    assert json.loads(json.dumps(result)) == json.loads(json.dumps(result, default=repr))
 
 
 # -- nothing written, access -----------------------------------------------------------------------
