@@ -68,6 +68,21 @@ OPTIONS = [
     Option("transient_age_limit", float, 1.0, "hours after which transient (wizard) records are vacuumed"),
     Option("osv_memory_count_limit", int, 0, "maximum rows per transient model; 0 = unlimited"),
     Option("registry_lru_size", int, 16, "registries (databases) kept loaded per process"),
+    Option("http_host", str, "127.0.0.1", "address the server listens on"),
+    Option("http_port", int, 8069, "port the server listens on"),
+    Option("workers", int, 0, "worker processes (0: one threaded process)"),
+    Option("list_db", _bool, True, "allow listing and managing databases over RPC"),
+    Option("db_filter", _optional_str, None, "regular expression the served database names must match"),
+    Option("admin_passwd", _optional_str, None, "hash of the master password guarding database management"),
+    Option("proxy_mode", _bool, False, "trust X-Forwarded-* headers (behind a reverse proxy)"),
+    Option("debug", _bool, False, "send tracebacks to loopback clients (never the Werkzeug debugger)"),
+    Option("limit_request_small", int, 2 * 1024 * 1024, "body limit of common, db and session routes (bytes)"),
+    Option("limit_request_large", int, 64 * 1024 * 1024, "body limit of object, /jsonrpc and call_kw (bytes)"),
+    Option("limit_request_restore", int, 1024 * 1024 * 1024, "body limit of a database restore (bytes)"),
+    Option("limit_time_statement", int, 60, "statement_timeout of each transaction (seconds)"),
+    Option("limit_time_lock", int, 30, "lock_timeout of each transaction (seconds)"),
+    Option("session_idle_days", int, 7, "days a web session may stay unused"),
+    Option("session_lifetime_days", int, 30, "days a web session lives at most"),
 ]
 
 DEFAULTS = {opt.name: opt.default for opt in OPTIONS}

@@ -137,3 +137,88 @@ def assert_max_queries(env, maximum):
     with counter:
         yield counter
     assert counter.count <= maximum, f"{counter.count} queries, expected at most {maximum}"
+
+
+# -- a live server ---------------------------------------------------------------------------------
+RPC_ADMIN_PASSWORD = "admin-rpc-password"
+
+
+def free_port():
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def rpc_db(pg):
+    """A committed database with base, library and the ORM test addons (demo data), for live servers."""
+    from bureau.modules.loading import install_modules
+    from bureau.orm.registry import Registry
+
+    name = new_db_name("test_rpc")
+    pg.create_database(name)
+    install_modules(pg, name, ["library", "test_orm"], demo=True, admin_password=RPC_ADMIN_PASSWORD)
+    Registry.delete(name)
+    yield name
+    Registry.delete(name)
+    pg.drop_database(name)
+
+
+class LiveServer:
+    """A ``bureau serve`` subprocess on 127.0.0.1 (see :func:`start_server`)."""
+
+    def __init__(self, process, url, log_path):
+        self.process = process
+        self.url = url
+        self.log_path = log_path
+
+    def log(self):
+        return Path(self.log_path).read_text(errors="replace")
+
+    def stop(self, timeout=30):
+        import signal
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except Exception:
+                self.process.kill()
+                self.process.wait(10)
+
+
+def start_server(pg, *extra_args, port=None, env_extra=None):
+    """Start ``bureau serve`` against the test PostgreSQL; returns a :class:`LiveServer` once it answers."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    port = port or free_port()
+    log_path = tempfile.mktemp(prefix="bureau-server-", suffix=".log")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), **(env_extra or {}))
+    command = [sys.executable, "-m", "bureau", "--db-uri", pg.uri, "--addons-path", str(TEST_ADDONS),
+               "--data-dir", str(test_data_dir()), "--log-level", "info",
+               "serve", "--http-port", str(port), *extra_args]
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{Path(log_path).read_text()}")
+        try:
+            urllib.request.urlopen(url + "/web", timeout=1)
+            return LiveServer(process, url, log_path)
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"server did not answer:\n{Path(log_path).read_text()}")
+
+
+@pytest.fixture(scope="session")
+def live_server(pg, rpc_db):
+    """The real server in a subprocess on a free port, serving ``rpc_db``."""
+    server = start_server(pg)
+    yield server
+    server.stop()

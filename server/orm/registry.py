@@ -189,6 +189,13 @@ class Registry(collections.abc.Mapping):
         self.access_cache.clear()
         # transactions compare it to know whether their rollback must clear the caches again
         self.cache_sequence += 1
+        self._cache_invalidated = True
+
+    def pop_cache_invalidated(self):
+        """Whether :meth:`clear_cache` ran since the last call (then other processes must be told)."""
+        invalidated = getattr(self, "_cache_invalidated", False)
+        self._cache_invalidated = False
+        return invalidated
 
     # -- composing classes -----------------------------------------------------------------------
     def load_modules(self, modules):

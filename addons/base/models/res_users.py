@@ -64,6 +64,8 @@ class ResUsers(models.Model):
         self.env.cr.execute("UPDATE res_users SET password_hash = %s WHERE id = %s",
                             [_hasher().hash(password), self.id])
         self.env.cache.set(self, self._fields["password"], False)
+        # cached credentials of this user (in every worker) must be checked again
+        self.pool.clear_cache()
 
     @api.depends("groups_id")
     def _compute_share(self):

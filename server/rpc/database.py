@@ -1,0 +1,1 @@
+"""Database management over HTTP (``/web/database/*`` forms) — see :mod:`bureau.service.db`."""

@@ -1,0 +1,86 @@
+"""The WSGI application: routes to the XML-RPC, JSON-RPC and web endpoints (rpc.md §3).
+
+Every endpoint is a function ``(app, request, **route_values) -> Response`` registered with
+:func:`route`; transports live in their own modules (``xmlrpc_routes``, ``jsonrpc_routes``, ``web``,
+``database``), this module only matches URLs, bounds request bodies and logs each request with its
+duration.
+"""
+import logging
+import time
+
+from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from . import limits
+
+_logger = logging.getLogger(__name__)
+
+#: [(rule, endpoint function, methods, body limit option)]
+ROUTES = []
+
+
+def route(path, methods=("POST",), limit="small"):
+    """Register an endpoint for ``path`` (a Werkzeug rule); ``limit`` names its body size class."""
+    def decorate(function):
+        ROUTES.append((path, function, tuple(methods), limit))
+        return function
+    return decorate
+
+
+class BureauApp:
+    """The server's WSGI application.
+
+    :param runtime: the :class:`~bureau.service.runtime.Runtime`
+    :param debug: send tracebacks to loopback clients (never the Werkzeug debugger)
+    """
+
+    def __init__(self, runtime, debug=False):
+        from . import database, jsonrpc_routes, web, xmlrpc_routes  # noqa: F401 - they register routes
+        self.runtime = runtime
+        self.debug = debug
+        config = runtime.config
+        self.limits = {
+            "small": config.get("limit_request_small", limits.SMALL_BODY),
+            "large": config.get("limit_request_large", limits.LARGE_BODY),
+            "restore": config.get("limit_request_restore", limits.RESTORE_BODY),
+        }
+        self.url_map = Map([Rule(path, endpoint=(function, limit), methods=list(methods) + ["OPTIONS"])
+                            for path, function, methods, limit in ROUTES], strict_slashes=False)
+
+    def debug_for(self, request):
+        """Tracebacks only in debug mode and only for loopback clients (LIM-4, ERR-1)."""
+        return self.debug and request.remote_addr in ("127.0.0.1", "::1")
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        start = time.perf_counter()
+        adapter = self.url_map.bind_to_environ(environ)
+        try:
+            (function, limit), values = adapter.match()
+            request.max_content_length = self.limits[limit]
+            if request.content_length is not None and request.content_length > self.limits[limit]:
+                raise RequestEntityTooLarge()
+            response = function(self, request, **values)
+        except RequestEntityTooLarge as exc:
+            response = exc.get_response(environ)
+        except NotFound as exc:
+            response = exc.get_response(environ)
+        except HTTPException as exc:
+            response = exc.get_response(environ)
+        except Exception:
+            _logger.exception("unexpected error on %s", request.path)
+            response = Response("Internal Server Error", status=500, content_type="text/plain")
+        _logger.info("%s %s %s %d %.1f ms", request.remote_addr, request.method, request.path,
+                     response.status_code, (time.perf_counter() - start) * 1000)
+        return response(environ, start_response)
+
+
+def read_body(request):
+    """The raw body, within the route's size limit (raises 413 otherwise)."""
+    stream = request.stream
+    maximum = request.max_content_length
+    data = stream.read(maximum + 1 if maximum else -1)
+    if maximum and len(data) > maximum:
+        raise RequestEntityTooLarge()
+    return data

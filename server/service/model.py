@@ -1,0 +1,154 @@
+"""Calling model methods for a client: one call = one transaction (orm.md TRX-1, rpc.md §7).
+
+``call_kw`` checks the method name before anything else (private names are refused before any
+lookup), runs the call in a transaction retried on concurrency failures, binds records for
+record-level methods, turns recordsets into ids and ``None`` into ``False``, then commits.
+"""
+import logging
+import re
+import time
+
+from ..db.retry import retrying
+from ..exceptions import AccessError, UserError
+from ..orm.environment import Environment
+
+_logger = logging.getLogger(__name__)
+
+PRIVATE_RE = re.compile(r"^(_.*|init)$")
+
+#: methods of the ORM base class that clients may call (security.md ACL-1); others are refused
+PUBLIC_BASE_METHODS = frozenset({
+    "create", "write", "unlink", "read", "search", "search_read", "search_count", "read_group",
+    "name_search", "name_create", "name_get", "fields_get", "default_get", "copy", "copy_data", "exists",
+    "onchange", "get_views", "fields_view_get", "check_access_rights", "check_access_rule",
+    "export_data", "load", "action_archive", "action_unarchive", "toggle_active", "get_metadata",
+    "get_external_id", "get_xml_id", "fields_get_keys", "user_has_groups", "name_search",
+})
+#: context keys never trusted from clients (security.md ACL-5)
+UNTRUSTED_CONTEXT_KEYS = ("uid", "su", "superuser")
+
+
+class NotFoundError(UserError):
+    """Unknown model (the object service answers with a UserError)."""
+
+
+def clean_context(context):
+    """The client context as data: authority keys and private keys dropped (ACL-5)."""
+    if not isinstance(context, dict):
+        return {}
+    return {key: value for key, value in context.items()
+            if isinstance(key, str) and key not in UNTRUSTED_CONTEXT_KEYS and not key.startswith("_")
+            or key == "__last_update"}
+
+
+def check_method_name(method):
+    """:raises AccessError: the method is private (checked before any lookup, rpc.md §7 step 2)"""
+    if not isinstance(method, str) or PRIVATE_RE.match(method):
+        raise AccessError(f"Private methods (such as {method}) cannot be called remotely.")
+
+
+def call_kw(runtime, dbname, uid, model_name, method, args, kwargs):
+    """Run ``model.method(*args, **kwargs)`` as ``uid`` in its own transaction; returns the
+    result in wire form.
+
+    :raises AccessError: private method, access rights
+    :raises UserError: unknown model
+    :raises AttributeError: unknown method
+    """
+    check_method_name(method)
+    registry = runtime.registry(dbname)
+    args = list(args or [])
+    kwargs = dict(kwargs or {})
+    context = clean_context(kwargs.pop("context", None) or {})
+    attempts = runtime.config.get("db_retry_attempts", 5)
+    start = time.perf_counter()
+
+    def work(cr):
+        env = Environment(cr, uid, context, registry=registry)
+        if model_name not in env:
+            raise NotFoundError(f"Object {model_name} doesn't exist")
+        model = env[model_name]
+        function = _resolve_method(model, method)
+        result = _dispatch(model, function, method, args, kwargs)
+        result = wire_value(result)
+        env.flush_all()
+        return result
+
+    try:
+        result = retrying(work, lambda: runtime.cursor(dbname), attempts=attempts)
+        _logger.info("%s uid=%s %s.%s %.1f ms ok", dbname, uid, model_name, method,
+                     (time.perf_counter() - start) * 1000)
+        return result
+    except Exception as exc:
+        _logger.info("%s uid=%s %s.%s %.1f ms %s", dbname, uid, model_name, method,
+                     (time.perf_counter() - start) * 1000, type(exc).__name__)
+        raise
+    finally:
+        if registry.pop_cache_invalidated():
+            # access rights, rules or groups changed: other workers must forget their caches
+            with runtime.cursor(dbname) as cr:
+                registry.signal_cache_change(cr)
+
+
+def _resolve_method(model, method):
+    cls = type(model)
+    function = getattr(cls, method, None)
+    if function is None or not callable(function) or isinstance(function, type):
+        raise AttributeError(f"The method '{method}' does not exist on the model '{model._name}'")
+    if getattr(function, "_api_private", False):
+        raise AccessError(f"Private methods (such as {method}) cannot be called remotely.")
+    # a method only defined by the ORM base class must be in the public table
+    defined_by_addon = any(method in klass.__dict__ for klass in cls.__mro__
+                           if klass.__dict__.get("_register", True) is not False
+                           and not klass.__module__.startswith("bureau.orm"))
+    if not defined_by_addon and method not in PUBLIC_BASE_METHODS:
+        raise AccessError(f"The method {method} of {model._name} cannot be called remotely.")
+    return function
+
+
+def _dispatch(model, function, method, args, kwargs):
+    kind = getattr(function, "_api", None)
+    if kind == "model_create" or method == "create":
+        values = args[0] if args else kwargs.pop("vals_list", kwargs.pop("vals", None))
+        records = model.create(values)
+        return records.id if isinstance(values, dict) else records.ids
+    if kind == "model":
+        return getattr(model, method)(*args, **kwargs)
+    if method == "default_get" and "fields" in kwargs:
+        kwargs["fields_list"] = kwargs.pop("fields")
+    ids = args[0] if args else kwargs.pop("ids", [])
+    records = model.browse(_ids(ids))
+    result = getattr(records, method)(*args[1:], **kwargs)
+    if method == "copy" and hasattr(result, "_ids"):
+        return result.id
+    return result
+
+
+def _ids(ids):
+    if ids is False or ids is None:
+        return []
+    if isinstance(ids, bool):
+        raise UserError("Invalid record ids")
+    if isinstance(ids, int):
+        ids = [ids]
+    if not isinstance(ids, (list, tuple)):
+        raise UserError(f"Invalid record ids: {ids!r}")
+    result = []
+    for value in ids:
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise UserError(f"Invalid record id: {value!r}")
+        result.append(value)
+    return result
+
+
+def wire_value(value):
+    """A result ready for serialisation: recordsets as id lists, ``None`` as ``False``."""
+    if value is None:
+        return False
+    if hasattr(value, "_ids") and hasattr(value, "_name"):
+        return value.ids
+    if isinstance(value, dict):
+        return {key: wire_value(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [wire_value(item) for item in value]
+    return value
