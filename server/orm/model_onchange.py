@@ -201,12 +201,33 @@ class _Onchange:
     def run(self):
         model = self.model
         self._check_spec(model, self.spec)
-        origin = self._origin()
-        values = self.values
-        field_names = self.field_names
-        for name in field_names:
+        for name in self.field_names:
             if name not in model._fields:
                 raise invalid_field(model, name)
+        record, field_names, shown, before = self._prepare()
+        todo = list(dict.fromkeys(field_names + list(self.spec))) if self.first_call else list(field_names)
+        with self.env.protecting([model._fields[name] for name in field_names], record):
+            record.modified(todo)
+        for line, names in self.touched:
+            with self.env.protecting([line._fields[name] for name in names], line):
+                line.modified(names)
+        after, warnings, domains = self._process(record, todo, before)
+        result = {"value": after.diff(shown, self._client_key, force=self.first_call, legacy=self.legacy)}
+        warning = self._merge_warnings(warnings)
+        if warning:
+            result["warning"] = warning
+        if domains:
+            result["domain"] = domains
+        return result
+
+    def _prepare(self):
+        """The in-memory record holding the client's values, the changed fields, and two snapshots
+        taken before the changes are marked modified: ``shown`` (what the client has: fields it
+        did not send are unknown) and ``before`` (every displayed field, for the cascade)."""
+        model = self.model
+        origin = self._origin()
+        values = self.values
+        field_names = list(self.field_names)
         if self.first_call:
             field_names = [name for name in values if name != "id" and name in model._fields]
             missing = [name for name in self.spec if name not in values]
@@ -217,7 +238,6 @@ class _Onchange:
         changed = {name: values[name] for name in field_names if name in values}
         initial = {name: value for name, value in values.items()
                    if name != "id" and name not in changed and name in model._fields}
-
         record = model.new(origin=origin)
         if origin:
             self._copy_origin(record, origin, [name for name in self.spec if name not in initial])
@@ -226,41 +246,36 @@ class _Onchange:
             initial.update(dict.fromkeys(changed, False))
             known = list(initial)
         self._set_values(record, initial, self.spec)
-        snapshot0 = Snapshot(record, self.spec, [] if self.first_call else known, self.known)
+        if self.first_call:
+            shown = before = Snapshot(record, self.spec, [])
+        else:
+            shown = Snapshot(record, self.spec, known, self.known)
+            before = Snapshot(record, self.spec) if known is not None or self.known else shown
         self._set_values(record, changed, self.spec, touched=True)
         if not self.first_call:
             for name in changed:
                 if name in self.spec:
-                    snapshot0.fetch(name)
+                    shown.fetch(name)
+                    if before is not shown:
+                        before.fetch(name)
+        return record, field_names, shown, before
 
-        todo = list(dict.fromkeys(field_names + list(self.spec))) if self.first_call else list(field_names)
-        with self.env.protecting([model._fields[name] for name in field_names], record):
-            record.modified(todo)
-        for line, names in self.touched:
-            with self.env.protecting([line._fields[name] for name in names], line):
-                line.modified(names)
-
+    def _process(self, record, todo, before):
+        """Run the onchange methods of ``todo``, then of the displayed fields that changed since
+        ``before`` as a result (each field once); returns the last snapshot, warnings, domains."""
         warnings, domains = [], {}
         done = set()
-        snapshot1 = snapshot0
+        after = None
         while todo:
             for name in todo:
                 self._apply_onchange_methods(record, name, warnings, domains)
                 done.add(name)
-            snapshot1 = Snapshot(record, self.spec)
+            after = Snapshot(record, self.spec)
             todo = [name for name in self.spec
-                    if name not in done and (name not in snapshot0 or snapshot0[name] != snapshot1[name])]
-        if snapshot1 is snapshot0:
-            snapshot1 = Snapshot(record, self.spec)
-
-        result = {"value": snapshot1.diff(snapshot0, self._client_key, force=self.first_call,
-                                          legacy=self.legacy)}
-        warning = self._merge_warnings(warnings)
-        if warning:
-            result["warning"] = warning
-        if domains:
-            result["domain"] = domains
-        return result
+                    if name not in done and (name not in before or before[name] != after[name])]
+        if after is None:
+            after = Snapshot(record, self.spec)
+        return after, warnings, domains
 
     def _check_spec(self, model, spec):
         """Refuse unknown fields and what the user may not read (model rights, field groups)."""

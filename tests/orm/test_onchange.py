@@ -114,6 +114,14 @@ def test_onchange_of_a_field_not_displayed_does_not_run(env, order):
     assert result == {"value": {"total": 23.0}}
 
 
+def test_onchange_of_an_unchanged_field_does_not_run(env):
+    """line_count is not sent, hence answered, but it does not change: its onchange stays quiet."""
+    lines = [(Command.CREATE, f"virtual_{n}", {"price": 1.0}) for n in range(3)]
+    result = env[ORDER].onchange({"name": "X", "line_ids": lines, "discount": 0.0}, ["discount"],
+                                 {"name": {}, "discount": {}, "line_count": {}})
+    assert result == {"value": {"line_count": 3}}
+
+
 def test_warnings_of_several_methods_are_merged(env, order, partners):
     values = {"name": "X", "partner_id": partners["silent_company"].id, "parent_id": order.id, "line_count": 1,
               "line_ids": [(Command.CREATE, "virtual_1", {"price": 2.0})]}
