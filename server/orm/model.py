@@ -114,9 +114,11 @@ class BaseModel(ReadMixin, WriteMixin, ReadGroupMixin, SchemaMixin, LoadMixin, O
 
     def browse(self, ids=None):
         """The records of this model with the given ids (int, list or tuple); no query is made."""
-        if not ids:
+        if isinstance(ids, NewId):
+            ids = (ids,)
+        elif not ids:
             ids = ()
-        elif isinstance(ids, (int, NewId)) and not isinstance(ids, bool):
+        elif isinstance(ids, int) and not isinstance(ids, bool):
             ids = (ids,)
         else:
             ids = tuple(ids)
