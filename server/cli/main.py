@@ -13,7 +13,7 @@ import sys
 from ..config import Config, ConfigError
 from ..exceptions import UserError
 
-COMMANDS = ("db", "demo", "module", "scaffold", "serve", "shell", "test")
+COMMANDS = ("client", "db", "demo", "module", "scaffold", "serve", "shell", "test")
 #: commands that log at INFO by default (long-running servers); the others only warn
 VERBOSE_COMMANDS = ("serve", "demo")
 

@@ -1,0 +1,6 @@
+"""``python -m client_qt``: the Bureau desktop client."""
+import sys
+
+from .app import main
+
+sys.exit(main())

@@ -1,0 +1,27 @@
+"""The only module that imports PySide6: every other module takes Qt names from here.
+
+Keeping the toolkit behind one module makes the rest of the client readable (``from ..qt import
+QtWidgets, Signal``) and lets the import happen once, with the offscreen platform chosen for tests
+by the environment (``QT_QPA_PLATFORM=offscreen``).
+"""
+from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import (QAbstractTableModel, QCoreApplication, QDate, QDateTime, QEvent, QLocale,
+                            QModelIndex, QObject, QRunnable, QSettings, QSize, QThreadPool, QTime, QTimer,
+                            QUrl, Qt, Signal, Slot)
+from PySide6.QtGui import (QAction, QBrush, QColor, QFont, QIcon, QKeySequence, QPalette, QPixmap,
+                           QShortcut, QStandardItem, QStandardItemModel)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox, QCompleter, QDateEdit,
+                               QDateTimeEdit, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
+                               QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView,
+                               QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow,
+                               QMenu, QMessageBox, QPlainTextEdit, QProgressDialog, QPushButton,
+                               QScrollArea, QSizePolicy, QSpinBox, QSplitter, QStackedWidget, QStatusBar,
+                               QTabWidget, QTableView, QTextEdit, QToolBar, QToolButton, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
+
+__all__ = [name for name in dir() if not name.startswith("_")]
+
+
+def tr(text, context="Bureau"):
+    """Translate a UI string through Qt's translation machinery."""
+    return QCoreApplication.translate(context, text)
