@@ -81,6 +81,12 @@ OPTIONS = [
     Option("limit_request_restore", int, 1024 * 1024 * 1024, "body limit of a database restore (bytes)"),
     Option("limit_time_statement", int, 60, "statement_timeout of each transaction (seconds)"),
     Option("limit_time_lock", int, 30, "lock_timeout of each transaction (seconds)"),
+    Option("limit_time_real", int, 120,
+           "prefork: seconds a worker may spend on one request before it is killed and replaced"),
+    Option("limit_time_cpu", int, 60, "prefork: CPU seconds a worker may spend on one request"),
+    Option("limit_request", int, 8192, "prefork: requests a worker serves before it is replaced"),
+    Option("cron_interval", float, 60.0,
+           "seconds between two checks for due scheduled actions (ir.cron); 0 disables the runner"),
     Option("session_idle_days", int, 7, "days a web session may stay unused"),
     Option("session_lifetime_days", int, 30, "days a web session lives at most"),
 ]

@@ -196,7 +196,10 @@ def start_server(pg, *extra_args, port=None, env_extra=None):
 
     port = port or free_port()
     log_path = tempfile.mktemp(prefix="bureau-server-", suffix=".log")
-    env = dict(os.environ, PYTHONPATH=str(ROOT), **(env_extra or {}))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    # no scheduled actions in other tests' databases unless a test asks for the cron runner
+    env.setdefault("BUREAU_CRON_INTERVAL", "0")
+    env.update(env_extra or {})
     command = [sys.executable, "-m", "bureau", "--db-uri", pg.uri, "--addons-path", str(TEST_ADDONS),
                "--data-dir", str(test_data_dir()), "--log-level", "info",
                "serve", "--http-port", str(port), *extra_args]

@@ -1,8 +1,10 @@
 """``bureau serve``: the HTTP server (XML-RPC, JSON-RPC, web session routes).
 
 With ``--workers 0`` (default) one process serves requests in threads; with ``--workers N`` a
-prefork server runs N worker processes sharing PostgreSQL. SIGTERM stops accepting connections and
-lets running requests finish.
+prefork server (gunicorn, :mod:`bureau.cli.prefork`) runs N worker processes sharing PostgreSQL.
+SIGTERM stops accepting connections and lets running requests finish. Either way the scheduled
+actions run in a thread of the server (:mod:`bureau.service.cron`; one worker in prefork mode), and
+the start-up log says whether PostgreSQL is durable (``fsync`` ...) and which expat parses XML.
 """
 import logging
 import signal
@@ -24,12 +26,43 @@ def add_parser(subparsers):
 
 
 def make_app(config):
+    """The WSGI application and its database server; every transaction it opens is bounded by
+    ``limit_time_statement`` and ``limit_time_lock`` (security.md LIM-3)."""
     from ..db.runtime import open_database_server
     from ..rpc.wsgi import BureauApp
     from ..service.runtime import Runtime
     db_server = open_database_server(config)
+    db_server.set_timeouts(statement=config["limit_time_statement"], lock=config["limit_time_lock"])
     runtime = Runtime(config, db_server)
     return BureauApp(runtime, debug=config["debug"]), db_server
+
+
+#: PostgreSQL settings without which a crash can lose committed data (security.md TRX-C)
+DURABILITY_SETTINGS = ("fsync", "synchronous_commit", "full_page_writes")
+#: expat releases older than this are exposed to entity expansion and large tokens (XML-3)
+MIN_EXPAT = (2, 6, 0)
+
+
+def log_startup_checks(db_server, config):
+    """Log what the operator must know at start: the durability settings of PostgreSQL (a warning
+    for each one that is off) and the version of expat parsing XML-RPC requests."""
+    import pyexpat
+    try:
+        settings = db_server.settings(*DURABILITY_SETTINGS)
+    except Exception as exc:
+        _logger.warning("cannot read the PostgreSQL settings: %s", exc)
+        settings = {}
+    _logger.info("PostgreSQL %s", " ".join(f"{name}={settings.get(name, '?')}" for name in DURABILITY_SETTINGS))
+    for name in DURABILITY_SETTINGS:
+        if settings.get(name) == "off":
+            _logger.warning("PostgreSQL %s is off: a crash of the machine can lose or corrupt committed data",
+                            name)
+    version = pyexpat.version_info
+    if version < MIN_EXPAT:
+        _logger.warning("%s is older than 2.6.0: XML parsing is exposed to entity expansion and large "
+                        "tokens; upgrade expat", pyexpat.EXPAT_VERSION)
+    else:
+        _logger.info("XML parser: %s", pyexpat.EXPAT_VERSION)
 
 
 def server_config(args, config):
@@ -59,7 +92,12 @@ def run_threaded(config, ready=None):
     # requests are logged once, with their duration, by the application
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     app, db_server = make_app(config)
+    log_startup_checks(db_server, config)
     server = make_server(config["http_host"], config["http_port"], app, threaded=True)
+    cron = None
+    if config["cron_interval"] > 0:
+        from ..service.cron import CronThread
+        cron = CronThread(app.runtime, config["cron_interval"])
     stopping = threading.Event()
 
     def stop(signum, frame):
@@ -74,10 +112,14 @@ def run_threaded(config, ready=None):
     print(f"Bureau serving on http://{config['http_host']}:{server.server_port}", flush=True)
     if ready is not None:
         ready.set()
+    if cron is not None:
+        cron.start()
     try:
         server.serve_forever()
     finally:
         server.server_close()
+        if cron is not None:
+            cron.stop(timeout=10)
         from ..db.runtime import close_database_server
         close_database_server(db_server)
     return 0

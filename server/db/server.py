@@ -202,6 +202,19 @@ class DatabaseServer:
         self._admin(SQL(f"DROP DATABASE {_quote(dbname)}"))
         _logger.info("dropped database %s", dbname)
 
+    def set_timeouts(self, statement=0, lock=0):
+        """Bound every transaction on the connections opened from now on (security.md LIM-3).
+
+        Set as connection start-up options rather than ``SET LOCAL`` in each transaction: the same
+        bound for every transaction at no extra round trip.
+
+        :param statement: ``statement_timeout`` in seconds (0: none)
+        :param lock: ``lock_timeout`` in seconds (0: none)
+        """
+        options = f"-c statement_timeout={int(statement * 1000)} -c lock_timeout={int(lock * 1000)}"
+        existing = self.dsn_params.get("options")
+        self.pool.dsn_params["options"] = f"{existing} {options}" if existing else options
+
     def close(self):
         self.pool.close_all()
 

@@ -24,6 +24,11 @@ PUBLIC_BASE_METHODS = frozenset({
     "export_data", "load", "action_archive", "action_unarchive", "toggle_active", "get_metadata",
     "get_external_id", "get_xml_id", "fields_get_keys", "user_has_groups", "name_search",
 })
+#: methods that only read: their transaction runs READ ONLY (security.md TRX-B)
+READONLY_METHODS = frozenset({
+    "search", "read", "search_read", "search_count", "read_group", "name_search", "name_get",
+    "fields_get", "get_views", "fields_view_get", "exists", "check_access_rights",
+})
 #: context keys never trusted from clients (security.md ACL-5)
 UNTRUSTED_CONTEXT_KEYS = ("uid", "su", "superuser")
 
@@ -74,8 +79,16 @@ def call_kw(runtime, dbname, uid, model_name, method, args, kwargs):
         env.flush_all()
         return result
 
+    readonly = method in READONLY_METHODS
     try:
-        result = retrying(work, lambda: runtime.cursor(dbname), attempts=attempts)
+        try:
+            result = retrying(work, lambda: runtime.cursor(dbname, readonly=readonly), attempts=attempts)
+        except Exception as exc:
+            if not (readonly and _wrote_while_readonly(exc)):
+                raise
+            # an addon's override of a reading method writes: correct, only slower
+            _logger.warning("%s.%s wrote in a read-only transaction: run again read-write", model_name, method)
+            result = retrying(work, lambda: runtime.cursor(dbname), attempts=attempts)
         _logger.info("%s uid=%s %s.%s %.1f ms ok", dbname, uid, model_name, method,
                      (time.perf_counter() - start) * 1000)
         return result
@@ -88,6 +101,15 @@ def call_kw(runtime, dbname, uid, model_name, method, args, kwargs):
             # access rights, rules or groups changed: other workers must forget their caches
             with runtime.cursor(dbname) as cr:
                 registry.signal_cache_change(cr)
+
+
+def _wrote_while_readonly(exc):
+    """Whether ``exc`` comes from a write in a READ ONLY transaction (SQLSTATE 25006)."""
+    while exc is not None:
+        if getattr(exc, "pgcode", None) == "25006":
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _resolve_method(model, method):
