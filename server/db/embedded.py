@@ -103,15 +103,7 @@ class EmbeddedPostgres:
 
     def is_running(self):
         pid = self._postmaster_pid()
-        if pid is None:
-            return False
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True
+        return pid is not None and _alive(pid)
 
     def socket_dir(self):
         """Directory of the server's Unix socket: the cluster directory, or a short one in /tmp."""

@@ -151,6 +151,20 @@ def default_context():
 _compiled = {}
 
 
+def _namespace(context):
+    """The globals of an evaluation: the default names, the caller's, the checked helpers."""
+    names = default_context()
+    names.update(context or {})
+    for key in names:
+        if key.startswith("_"):
+            raise SafeEvalError(f"forbidden name {key!r} in evaluation context")
+    names["__builtins__"] = _SAFE_BUILTINS
+    names["__safe_pow"] = _safe_pow
+    names["__safe_mul"] = _safe_mul
+    names["__safe_lshift"] = _safe_lshift
+    return names
+
+
 def safe_eval(expression, context=None, mode="eval"):
     """Evaluate ``expression`` with the names of ``context`` (plus :func:`default_context`).
 
@@ -175,15 +189,7 @@ def safe_eval(expression, context=None, mode="eval"):
         if len(_compiled) > 2000:
             _compiled.clear()
         _compiled[expression] = code
-    names = default_context()
-    names.update(context or {})
-    for key in names:
-        if key.startswith("_"):
-            raise SafeEvalError(f"forbidden name {key!r} in evaluation context")
-    names["__builtins__"] = _SAFE_BUILTINS
-    names["__safe_pow"] = _safe_pow
-    names["__safe_mul"] = _safe_mul
-    names["__safe_lshift"] = _safe_lshift
+    names = _namespace(context)
     try:
         return eval(code, names)  # noqa: S307 - the code was checked and rewritten above
     except SafeEvalError:
@@ -213,15 +219,7 @@ def safe_exec(code, context):
     _check(tree, code, statements=True)
     tree = ast.fix_missing_locations(_Rewriter().visit(tree))
     compiled = compile(tree, "<server action>", "exec")
-    names = default_context()
-    names.update(context)
-    for key in names:
-        if key.startswith("_"):
-            raise SafeEvalError(f"forbidden name {key!r} in evaluation context")
-    names["__builtins__"] = _SAFE_BUILTINS
-    names["__safe_pow"] = _safe_pow
-    names["__safe_mul"] = _safe_mul
-    names["__safe_lshift"] = _safe_lshift
+    names = _namespace(context)
     try:
         exec(compiled, names)  # noqa: S102 - the code was checked and rewritten above
     except (SafeEvalError, ValidationError):
