@@ -2,7 +2,7 @@
 
 The names addons use::
 
-    from bureau import api, fields, models, Command, _
+    from bureau import api, fields, models, Command, SQL, _
     from bureau.exceptions import UserError, ValidationError
 
 ``api``, ``fields`` and ``models`` are submodules, imported on first use; this file imports nothing,
@@ -20,6 +20,9 @@ def __getattr__(name):
     if name == "_":
         from .tools.translate import _
         return _
+    if name == "SQL":
+        from .db.sql import SQL
+        return SQL
     if name == "SUPERUSER_ID":
         from .orm.environment import SUPERUSER_ID
         return SUPERUSER_ID

@@ -213,20 +213,20 @@ class Savepoint:
     def __enter__(self):
         if self.flush:
             self.cr.flush()
-        self.cr.execute(f'SAVEPOINT "{self.name}"')
+        self.cr.execute(SQL("SAVEPOINT %s", SQL.identifier(self.name)))
         return self
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is None:
             if self.flush:
                 self.cr.flush()
-            self.cr.execute(f'RELEASE SAVEPOINT "{self.name}"')
+            self.cr.execute(SQL("RELEASE SAVEPOINT %s", SQL.identifier(self.name)))
             return False
         if self.cr.transaction is not None:
             # pending writes and cached values may come from the rolled-back part (orm.md CCH-7)
             self.cr.transaction.reset()
         if not self.cr.connection.closed:
-            self.cr.execute(f'ROLLBACK TO SAVEPOINT "{self.name}"')
+            self.cr.execute(SQL("ROLLBACK TO SAVEPOINT %s", SQL.identifier(self.name)))
         return False
 
 
@@ -252,7 +252,7 @@ class TestCursor:
         self.readonly = False
         self._lock.acquire()
         self._savepoint = f"test_cursor_{next(_savepoint_ids)}"
-        self._real.execute(f'SAVEPOINT "{self._savepoint}"')
+        self._real.execute(SQL("SAVEPOINT %s", SQL.identifier(self._savepoint)))
 
     def __getattr__(self, name):
         return getattr(self._real, name)
@@ -274,8 +274,8 @@ class TestCursor:
     def commit(self):
         self.flush()
         self.precommit.run()
-        self._real.execute(f'RELEASE SAVEPOINT "{self._savepoint}"')
-        self._real.execute(f'SAVEPOINT "{self._savepoint}"')
+        self._real.execute(SQL("RELEASE SAVEPOINT %s", SQL.identifier(self._savepoint)))
+        self._real.execute(SQL("SAVEPOINT %s", SQL.identifier(self._savepoint)))
         if self.transaction is not None:
             self.transaction.clear()
         self.postcommit.run()
@@ -285,7 +285,7 @@ class TestCursor:
         self.postcommit.clear()
         if self.transaction is not None:
             self.transaction.reset()
-        self._real.execute(f'ROLLBACK TO SAVEPOINT "{self._savepoint}"')
+        self._real.execute(SQL("ROLLBACK TO SAVEPOINT %s", SQL.identifier(self._savepoint)))
         self.postrollback.run()
 
     def close(self, keep=True):
@@ -293,7 +293,7 @@ class TestCursor:
             return
         try:
             self.rollback()
-            self._real.execute(f'RELEASE SAVEPOINT "{self._savepoint}"')
+            self._real.execute(SQL("RELEASE SAVEPOINT %s", SQL.identifier(self._savepoint)))
         finally:
             self.closed = True
             self.transaction = None

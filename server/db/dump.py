@@ -190,7 +190,7 @@ class _Snapshot:
             self.conn.autocommit = False
             self.conn.set_session(isolation_level=psycopg2.extensions.ISOLATION_LEVEL_REPEATABLE_READ)
             with self.conn.cursor() as cur:
-                cur.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+                cur.execute("SELECT set_config('lock_timeout', %s, true)", [str(LOCK_TIMEOUT)])
                 if has_attachments:
                     # before any query: the snapshot, taken by the first query, follows the lock
                     cur.execute("LOCK TABLE ir_attachment IN SHARE UPDATE EXCLUSIVE MODE")
@@ -492,6 +492,30 @@ def neutralize_database(server, dbname):
     finally:
         conn.close()
     _logger.info("database %s neutralized (crons and mail servers off, new uuid)", dbname)
+
+
+def dump_custom(server, dbname, path):
+    """Write database ``dbname`` alone (no files, no manifest) to ``path`` with
+    ``pg_dump --format=custom`` (the ``dump`` format of the RPC ``db.dump``).
+
+    :raises BackupError: the database does not exist, or ``pg_dump`` failed
+    """
+    check_dbname(dbname)
+    if not server.exists(dbname):
+        raise BackupError(f"database {dbname!r} does not exist")
+    _run_tool(server, "pg_dump", dbname, ["--format=custom", f"--lock-wait-timeout={LOCK_TIMEOUT}",
+                                          f"--file={Path(path).absolute()}"])
+
+
+def archive_from_dump(dump_path, archive_path):
+    """Wrap a bare custom-format dump into an archive :class:`Restore` accepts (no files), so a
+    ``dump``-format backup is restored with the same checks and steps as an archive."""
+    import bureau
+    manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "bureau_version": bureau.__version__,
+                "database": None, "created": None, "modules": {}, "members": {}, "source": "pg_dump"}
+    with zipfile.ZipFile(archive_path, "w", allowZip64=True) as archive:
+        manifest["members"][DUMP_NAME] = _add_member(archive, DUMP_NAME, dump_path, compress=False)
+        _write_manifest(archive, manifest)
 
 
 def remove_filestore(filestore_root, dbname):

@@ -32,6 +32,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from .sql import SQL
+
 _logger = logging.getLogger(__name__)
 
 SERVICE_USER = "bureau"
@@ -199,7 +201,7 @@ class EmbeddedPostgres:
             with conn.cursor() as cur:
                 cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [ROLE])
                 if not cur.fetchone():
-                    cur.execute(f'CREATE ROLE "{ROLE}" LOGIN CREATEDB NOSUPERUSER NOCREATEROLE')
+                    cur.execute(SQL("CREATE ROLE %s LOGIN CREATEDB NOSUPERUSER NOCREATEROLE", SQL.identifier(ROLE)).code)
         finally:
             conn.close()
 

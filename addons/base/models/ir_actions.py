@@ -6,7 +6,7 @@ Every kind of action has its own table, and all draw their ids from one sequence
 """
 import logging
 
-from bureau import api, fields, models
+from bureau import SQL, api, fields, models
 from bureau.exceptions import UserError
 from bureau.tools.safe_eval import safe_eval
 
@@ -54,14 +54,15 @@ class IrActions(models.Model):
         # a read-only view over every action table (ids are unique across them)
         cr = self.env.cr
         selects = []
+        columns = SQL.join(", ", [SQL.identifier(column) for column in ("id",) + COMMON_COLUMNS])
         for model_name, table in ACTION_TABLES.items():
             cr.execute("SELECT 1 FROM pg_class WHERE relname = %s AND relkind = 'r'", [table])
             if cr.fetchone():
-                selects.append(f"SELECT id, {', '.join(COMMON_COLUMNS)} FROM {table}")
+                selects.append(SQL("SELECT %s FROM %s", columns, SQL.identifier(table)))
         cr.execute("CREATE SEQUENCE IF NOT EXISTS ir_actions_id_seq")
         cr.execute("DROP VIEW IF EXISTS ir_actions")
         if selects:
-            cr.execute("CREATE VIEW ir_actions AS " + " UNION ALL ".join(selects))
+            cr.execute(SQL("CREATE VIEW ir_actions AS %s", SQL.join(" UNION ALL ", selects)))
 
     @api.model
     def _action_model(self, action_id):

@@ -5,7 +5,7 @@ the names ``user`` (the current user, empty context), ``time``, ``company_id`` a
 Global rules (no group) are intersected; group rules of the user's groups are united, then
 intersected with the global ones.
 """
-from bureau import api, fields, models
+from bureau import SQL, api, fields, models
 from bureau.exceptions import ValidationError
 from bureau.osv.expression import AND, OR, normalize_domain
 from bureau.tools.safe_eval import SafeEvalError, safe_eval
@@ -98,9 +98,9 @@ class IrRule(models.Model):
 
     @api.model
     def _get_rules(self, model_name, mode):
-        self.env.cr.execute(
-            f"SELECT r.id FROM ir_rule r JOIN ir_model m ON m.id = r.model_id "
-            f"WHERE m.model = %s AND r.active AND r.perm_{mode} ORDER BY r.id", [model_name])
+        self.env.cr.execute(SQL(
+            "SELECT r.id FROM ir_rule r JOIN ir_model m ON m.id = r.model_id "
+            "WHERE m.model = %s AND r.active AND %s ORDER BY r.id", model_name, SQL.identifier("r", f"perm_{mode}")))
         return self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.model_create_multi

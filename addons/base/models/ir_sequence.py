@@ -1,7 +1,7 @@
 """Sequences: numbering of documents (``SO0042``), gapless or not (modules.md §12)."""
 import datetime
 
-from bureau import api, fields, models
+from bureau import SQL, api, fields, models
 from bureau.exceptions import UserError
 
 _INTERPOLATION_KEYS = ("year", "y", "month", "day", "doy", "woy", "weekday", "h24", "h12", "min", "sec")
@@ -48,16 +48,16 @@ class IrSequence(models.Model):
         names = [sequence._pg_name() for sequence in self]
         result = super().unlink()
         for name in names:
-            self.env.cr.execute(f'DROP SEQUENCE IF EXISTS "{name}"')
+            self.env.cr.execute(SQL("DROP SEQUENCE IF EXISTS %s", SQL.identifier(name)))
         return result
 
     def _create_pg_sequence(self, restart=False):
         name = self._pg_name()
         increment = self.number_increment or 1
         if restart:
-            self.env.cr.execute(f'DROP SEQUENCE IF EXISTS "{name}"')
-        self.env.cr.execute(f'CREATE SEQUENCE IF NOT EXISTS "{name}" INCREMENT BY %s START WITH %s',
-                            [increment, self.number_next])
+            self.env.cr.execute(SQL("DROP SEQUENCE IF EXISTS %s", SQL.identifier(name)))
+        self.env.cr.execute(SQL("CREATE SEQUENCE IF NOT EXISTS %s INCREMENT BY %s START WITH %s",
+                                SQL.identifier(name), increment, self.number_next))
 
     def _interpolate(self, text, date):
         if not text:
