@@ -27,12 +27,13 @@ import os
 import re
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import psycopg2.errors
 
 from bureau import api, fields, models
-from bureau.exceptions import UserError
+from bureau.exceptions import AccessError, UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -130,11 +131,85 @@ class IrAttachment(models.Model):
         for attachment in self:
             attachment.write({"raw": attachment.datas or b""})
 
+    # -- access: an attachment is reached through the record it is attached to -------------------
+    def _check_linked_records(self, mode, values_list=()):
+        """Raise AccessError unless the user may ``read`` (or, for any change, ``write``) every
+        record the attachments belong to (security.md ACL-3). Attachments of no record are open to
+        their creator, to administrators, or to everybody when ``public``."""
+        if self.env.su:
+            return
+        operation = "read" if mode == "read" else "write"
+        targets = defaultdict(set)
+        if self.ids:
+            self.flush_recordset(["res_model", "res_id", "public", "create_uid"])
+            self.env.cr.execute("SELECT res_model, res_id, public, create_uid FROM ir_attachment WHERE id = ANY(%s)",
+                                [self.ids])
+            for res_model, res_id, public, create_uid in self.env.cr.fetchall():
+                if res_model and res_id:
+                    targets[res_model].add(res_id)
+                elif not (public and mode == "read") and create_uid != self.env.uid and not self.env.is_system():
+                    raise AccessError(self.env._("Sorry, you are not allowed to access this attachment."))
+        for values in values_list:
+            if values.get("res_model") and values.get("res_id"):
+                targets[values["res_model"]].add(values["res_id"])
+        for res_model, ids in targets.items():
+            if res_model not in self.env:
+                continue
+            records = self.env[res_model].browse(sorted(ids))
+            existing = records.sudo().exists()
+            records = records.browse(existing.ids)
+            records.check_access_rights(operation)
+            records.check_access_rule(operation)
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None, active_test=True):
+        """Attachments holding Binary field values are hidden unless ``res_field`` is searched on."""
+        if not self.env.su and not any(isinstance(term, (list, tuple)) and term and term[0] == "res_field"
+                                       for term in domain or []):
+            domain = list(domain or []) + [("res_field", "=", False)]
+        return super()._search(domain, offset=offset, limit=limit, order=order, active_test=active_test)
+
+    @api.model
+    def search(self, domain, offset=0, limit=None, order=None, count=False):
+        """Only attachments of records the user may read (others are left out, not refused)."""
+        records = super().search(domain, offset=offset, limit=limit, order=order, count=count)
+        if count or self.env.su or not records:
+            return records
+        return records._filter_readable_links()
+
+    def _filter_readable_links(self):
+        rows = self.sudo().read(["res_model", "res_id", "public", "create_uid"], load=None)
+        allowed_ids = set()
+        by_model = defaultdict(list)
+        for row in rows:
+            if row["res_model"] and row["res_id"]:
+                by_model[row["res_model"]].append(row)
+            elif row["public"] or row["create_uid"] == self.env.uid or self.env.is_system():
+                allowed_ids.add(row["id"])
+        for res_model, model_rows in by_model.items():
+            if res_model not in self.env:
+                continue
+            model = self.env[res_model]
+            if not model.check_access_rights("read", raise_exception=False):
+                continue
+            readable = set(model.browse([row["res_id"] for row in model_rows])._filter_access_rules("read").ids)
+            allowed_ids.update(row["id"] for row in model_rows if row["res_id"] in readable)
+        return self.browse([i for i in self.ids if i in allowed_ids])
+
+    def read(self, fields=None, load="_classic_read"):
+        self._check_linked_records("read")
+        return super().read(fields, load)
+
+    def unlink(self):
+        self._check_linked_records("unlink")
+        return super().unlink()
+
     # -- create / write / copy ---------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
         if isinstance(vals_list, dict):
             vals_list = [vals_list]
+        self.browse()._check_linked_records("create", vals_list)
         storage = None
         contents = {}
         prepared = []
@@ -154,6 +229,7 @@ class IrAttachment(models.Model):
         return records
 
     def write(self, vals):
+        self._check_linked_records("write", [vals])
         vals = {k: v for k, v in vals.items() if k not in DERIVED_FIELDS}
         content = self._pop_content(vals)
         if content is None or not self:

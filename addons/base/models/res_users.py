@@ -150,6 +150,12 @@ class ResUsers(models.Model):
                 return True
         return False
 
+    @api.model
+    def context_get(self):
+        """The context clients start from: the user's language, time zone and uid (rpc.md §8)."""
+        user = self.env.user
+        return {"lang": user.lang or "en_US", "tz": user.tz or False, "uid": self.env.uid}
+
     # -- authentication --------------------------------------------------------------------------
     @api.model
     def _check_credentials_for(self, login, password):
@@ -157,8 +163,10 @@ class ResUsers(models.Model):
 
         :raises AccessDenied: unknown login, wrong password or inactive user (same error for all)
         """
-        self.env.cr.execute("SELECT id, password_hash FROM res_users WHERE login = %s AND active", [login])
-        row = self.env.cr.fetchone()
+        row = None
+        if isinstance(login, str) and "\x00" not in login:  # PostgreSQL refuses NUL: nobody's login
+            self.env.cr.execute("SELECT id, password_hash FROM res_users WHERE login = %s AND active", [login])
+            row = self.env.cr.fetchone()
         import argon2
         hasher = _hasher()
         if not row or not row[1]:
