@@ -22,6 +22,8 @@ MAX_SOURCE = 20_000
 MAX_NODES = 5_000
 MAX_POWER_RESULT_BITS = 4096
 MAX_SEQUENCE = 1_000_000
+#: seconds an evaluation may run (checked while it runs through a trace function)
+MAX_SECONDS = 2.0
 
 
 class SafeEvalError(ValidationError, ValueError):
@@ -151,6 +153,43 @@ def default_context():
 _compiled = {}
 
 
+class _TimeBudget:
+    """Stops code that runs longer than :data:`MAX_SECONDS` (a loop over a huge product, ...).
+
+    Installed with ``sys.settrace`` for the duration of one evaluation: the check runs on the
+    opcodes of the evaluated code only, every few hundred events.
+    """
+
+    def __init__(self, seconds):
+        import time
+        self.deadline = time.monotonic() + seconds
+        self.monotonic = time.monotonic
+        self.events = 0
+
+    def trace(self, frame, event, arg):
+        if frame.f_code.co_filename not in ("<expression>", "<server action>"):
+            return None
+        frame.f_trace_opcodes = True
+        return self.local
+
+    def local(self, frame, event, arg):
+        self.events += 1
+        if self.events % 256 == 0 and self.monotonic() > self.deadline:
+            raise SafeEvalError(f"evaluation took longer than {MAX_SECONDS} s")
+        return self.local
+
+    def __enter__(self):
+        import sys
+        self.previous = sys.gettrace()
+        sys.settrace(self.trace)
+        return self
+
+    def __exit__(self, *exc):
+        import sys
+        sys.settrace(self.previous)
+        return False
+
+
 def _namespace(context):
     """The globals of an evaluation: the default names, the caller's, the checked helpers."""
     names = default_context()
@@ -191,7 +230,8 @@ def safe_eval(expression, context=None, mode="eval"):
         _compiled[expression] = code
     names = _namespace(context)
     try:
-        return eval(code, names)  # noqa: S307 - the code was checked and rewritten above
+        with _TimeBudget(MAX_SECONDS):
+            return eval(code, names)  # noqa: S307 - the code was checked and rewritten above
     except SafeEvalError:
         raise
     except (ValidationError,):
@@ -221,7 +261,8 @@ def safe_exec(code, context):
     compiled = compile(tree, "<server action>", "exec")
     names = _namespace(context)
     try:
-        exec(compiled, names)  # noqa: S102 - the code was checked and rewritten above
+        with _TimeBudget(MAX_SECONDS * 15):
+            exec(compiled, names)  # noqa: S102 - the code was checked and rewritten above
     except (SafeEvalError, ValidationError):
         raise
     except Exception as exc:
