@@ -1,0 +1,40 @@
+"""Models whose methods make concurrency visible: a read-modify-write increment, writers that
+lock rows in a chosen order, and a create that writes for as long as the test wants."""
+import time
+
+from bureau import api, fields, models
+
+
+class Counter(models.Model):
+    _name = "test.faults.counter"
+    _description = "Counter"
+
+    name = fields.Char(required=True)
+    value = fields.Integer(default=0)
+
+    def increment(self):
+        """Read the value, then write it plus one: lost updates show when two calls overlap."""
+        for record in self:
+            value = record.value
+            record.write({"value": value + 1})
+            record.flush_recordset()
+        return True
+
+    @api.model
+    def write_in_order(self, ids, pause=0.0):
+        """Write the records one by one in the order of ``ids``, ``pause`` seconds apart (two calls
+        with opposite orders deadlock unless one of them is retried)."""
+        for record_id in ids:
+            record = self.browse(record_id)
+            record.write({"value": record.value + 1})
+            record.flush_recordset()
+            time.sleep(pause)
+        return True
+
+    @api.model
+    def create_slowly(self, name, count, pause=0.05):
+        """Create ``count`` records one at a time, written at once, ``pause`` seconds apart."""
+        for number in range(count):
+            self.create({"name": f"{name} {number}"}).flush_recordset()
+            time.sleep(pause)
+        return count
