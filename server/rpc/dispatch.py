@@ -39,9 +39,9 @@ def _object_execute_kw(runtime, params, request):
     if not isinstance(args, (list, tuple)) or not isinstance(kwargs, dict):
         raise TypeError("execute_kw: args must be a list and kwargs a dict")
     runtime.check_dbname(dbname)
-    model.check_method_name(method)
     uid = _uid(uid)
     auth.check_uid(runtime, dbname, uid, password, request.remote_addr)
+    model.check_method_name(method)  # rpc.md §7: credentials first, then private names
     return model.call_kw(runtime, dbname, uid, model_name, method, list(args), dict(kwargs))
 
 
@@ -50,9 +50,9 @@ def _object_execute(runtime, params, request):
         raise TypeError("execute expects (db, uid, password, model, method, *args)")
     dbname, uid, password, model_name, method = params[:5]
     runtime.check_dbname(dbname)
-    model.check_method_name(method)
     uid = _uid(uid)
     auth.check_uid(runtime, dbname, uid, password, request.remote_addr)
+    model.check_method_name(method)  # rpc.md §7: credentials first, then private names
     return model.call_kw(runtime, dbname, uid, model_name, method, list(params[5:]), {})
 
 

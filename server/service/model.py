@@ -9,8 +9,9 @@ import re
 import time
 
 from ..db.retry import retrying
-from ..exceptions import AccessError, UserError
+from ..exceptions import AccessError, MissingError, UserError
 from ..orm.environment import Environment
+from ..orm.model import BaseModel
 
 _logger = logging.getLogger(__name__)
 
@@ -70,6 +71,8 @@ def call_kw(runtime, dbname, uid, model_name, method, args, kwargs):
 
     def work(cr):
         env = Environment(cr, uid, context, registry=registry)
+        if "allowed_company_ids" in context:
+            _check_companies(env, context["allowed_company_ids"])
         if model_name not in env:
             raise NotFoundError(f"Object {model_name} doesn't exist")
         model = env[model_name]
@@ -103,6 +106,16 @@ def call_kw(runtime, dbname, uid, model_name, method, args, kwargs):
                 registry.signal_cache_change(cr)
 
 
+def _check_companies(env, company_ids):
+    """:raises AccessError: ``allowed_company_ids`` is not a list of the user's companies (rpc.md §10)"""
+    if company_ids in (False, None, []):
+        return
+    if not isinstance(company_ids, (list, tuple)) or not all(
+            isinstance(c, int) and not isinstance(c, bool) for c in company_ids):
+        raise AccessError(f"Access to unauthorized or invalid companies: {company_ids!r}")
+    env.companies  # noqa: B018 - evaluating it checks the ids against the user's companies
+
+
 def _wrote_while_readonly(exc):
     """Whether ``exc`` comes from a write in a READ ONLY transaction (SQLSTATE 25006)."""
     while exc is not None:
@@ -119,11 +132,9 @@ def _resolve_method(model, method):
         raise AttributeError(f"The method '{method}' does not exist on the model '{model._name}'")
     if getattr(function, "_api_private", False):
         raise AccessError(f"Private methods (such as {method}) cannot be called remotely.")
-    # a method only defined by the ORM base class must be in the public table
-    defined_by_addon = any(method in klass.__dict__ for klass in cls.__mro__
-                           if klass.__dict__.get("_register", True) is not False
-                           and not klass.__module__.startswith("bureau.orm"))
-    if not defined_by_addon and method not in PUBLIC_BASE_METHODS:
+    # a name the ORM base class defines must be in the public table, even when an addon
+    # overrides it (an override of ``modified`` or ``sudo`` does not make it an API)
+    if hasattr(BaseModel, method) and method not in PUBLIC_BASE_METHODS:
         raise AccessError(f"The method {method} of {model._name} cannot be called remotely.")
     return function
 
@@ -134,16 +145,27 @@ def _dispatch(model, function, method, args, kwargs):
         values = args[0] if args else kwargs.pop("vals_list", kwargs.pop("vals", None))
         records = model.create(values)
         return records.id if isinstance(values, dict) else records.ids
+    if method == "default_get" and "fields" in kwargs:
+        # Odoo 18 renamed the argument; both spellings are sent by clients
+        kwargs["fields_list"] = kwargs.pop("fields")
     if kind == "model":
         return getattr(model, method)(*args, **kwargs)
-    if method == "default_get" and "fields" in kwargs:
-        kwargs["fields_list"] = kwargs.pop("fields")
     ids = args[0] if args else kwargs.pop("ids", [])
     records = model.browse(_ids(ids))
+    if method in ("write", "unlink"):
+        _check_exist(records)
     result = getattr(records, method)(*args[1:], **kwargs)
     if method == "copy" and hasattr(result, "_ids"):
         return result.id
     return result
+
+
+def _check_exist(records):
+    """:raises MissingError: some records were deleted (rpc.md §4: write/unlink on a deleted id)"""
+    missing = sorted(set(records._ids) - set(records.exists()._ids))
+    if missing:
+        raise MissingError(f"Record does not exist or has been deleted.\n"
+                           f"(Record: {records._name}{missing[:6]}, User: {records.env.uid})")
 
 
 def _ids(ids):

@@ -1,5 +1,6 @@
 """Access rights per model and group (orm.md SEC-1 to SEC-4)."""
 from bureau import api, fields, models
+from bureau.exceptions import AccessError
 
 
 class IrModelAccess(models.Model):
@@ -15,6 +16,19 @@ class IrModelAccess(models.Model):
     perm_write = fields.Boolean(string="Write Access")
     perm_create = fields.Boolean(string="Create Access")
     perm_unlink = fields.Boolean(string="Delete Access")
+
+    @api.model
+    def check(self, model, mode="read", raise_exception=True):
+        """Whether the current user may perform ``mode`` on ``model`` (what Odooly's ``access()``
+        calls); an unknown model is refused.
+
+        :raises AccessError: refused and ``raise_exception``
+        """
+        if not isinstance(model, str) or model not in self.env:
+            if raise_exception:
+                raise AccessError(f"You are not allowed to access '{model}' records: no such model.")
+            return False
+        return bool(self.env[model].check_access_rights(mode, raise_exception=raise_exception))
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,6 +1,6 @@
 """External identifiers: ``module.name`` -> (model, id) (modules.md §10)."""
 from bureau import api, fields, models
-from bureau.exceptions import ValidationError
+from bureau.exceptions import AccessError, ValidationError
 
 
 class IrModelData(models.Model):
@@ -60,6 +60,22 @@ class IrModelData(models.Model):
     @api.model
     def _xmlid_to_res_id(self, xml_id, raise_if_not_found=False):
         return self._xmlid_to_res_model_res_id(xml_id, raise_if_not_found)[1]
+
+    @api.model
+    def check_object_reference(self, module, xml_id, raise_on_access_error=False):
+        """``(model, res_id)`` of ``module.xml_id`` when the user may read the record, else
+        ``(model, False)`` (what ``env.ref`` of RPC clients calls, rpc.md §8).
+
+        :raises ValueError: the external id does not exist
+        :raises AccessError: the user may not read the model, or the record when
+            ``raise_on_access_error``
+        """
+        model, res_id, _ = self._xmlid_lookup(f"{module}.{xml_id}")
+        if model in self.env and self.env[model].with_context(active_test=False).search([("id", "=", res_id)]):
+            return model, res_id
+        if raise_on_access_error:
+            raise AccessError(f"Not enough access rights on the external ID '{module}.{xml_id}'")
+        return model, False
 
     @api.model
     def _xmlid_row(self, xml_id):

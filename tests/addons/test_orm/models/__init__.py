@@ -7,3 +7,4 @@ from . import compute
 from . import performance
 from . import inheritance_multi
 from . import constraints
+from . import rpc
