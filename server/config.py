@@ -92,6 +92,12 @@ OPTIONS = [
 ]
 
 DEFAULTS = {opt.name: opt.default for opt in OPTIONS}
+    Option("login_attempts_per_login", int, 5,
+           "failed logins per login from one network before that network is refused for the window"),
+    Option("login_attempts_per_network", int, 100, "failed logins from one network before it is refused"),
+    Option("login_attempts_window", int, 900, "seconds a failed login counts for throttling"),
+    Option("login_attempts_slow_login", int, 50,
+           "failed logins per login from all networks after which each attempt is slowed down"),
 _BY_NAME = {opt.name: opt for opt in OPTIONS}
 
 

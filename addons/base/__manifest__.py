@@ -13,6 +13,7 @@
         "data/res.country.csv",
         "data/res.company.csv",
         "security/ir.model.access.csv",
+        "security/base_security.xml",
         "data/ir_cron_data.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",

@@ -36,10 +36,13 @@ class BureauApp:
     """
 
     def __init__(self, runtime, debug=False):
-        from . import database, jsonrpc_routes, web, xmlrpc_routes  # noqa: F401 - they register routes
+        from . import database, jsonrpc_routes, session_routes, web, xmlrpc_routes  # noqa: F401 - they register routes
         self.runtime = runtime
         self.debug = debug
         config = runtime.config
+        #: trust X-Forwarded-For/-Proto/-Host (only behind a reverse proxy: AUTH-3 counts attempts per
+        #: client address, which a direct client could otherwise choose)
+        self.proxy_mode = bool(config.get("proxy_mode", False))
         self.limits = {
             "small": config.get("limit_request_small", limits.SMALL_BODY),
             "large": config.get("limit_request_large", limits.LARGE_BODY),
@@ -53,6 +56,8 @@ class BureauApp:
         return self.debug and request.remote_addr in ("127.0.0.1", "::1")
 
     def __call__(self, environ, start_response):
+        if self.proxy_mode:
+            environ = forwarded_environ(environ)
         request = Request(environ)
         start = time.perf_counter()
         adapter = self.url_map.bind_to_environ(environ)
@@ -74,6 +79,23 @@ class BureauApp:
         _logger.info("%s %s %s %d %.1f ms", request.remote_addr, request.method, request.path,
                      response.status_code, (time.perf_counter() - start) * 1000)
         return response(environ, start_response)
+
+
+def forwarded_environ(environ):
+    """``environ`` as the client sent it to the reverse proxy in front of us: the address is the
+    last ``X-Forwarded-For`` entry (the one our proxy added), scheme and host come from
+    ``X-Forwarded-Proto``/``-Host``. Used only in proxy mode."""
+    environ = dict(environ)
+    forwarded_for = environ.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+    if forwarded_for:
+        environ["REMOTE_ADDR"] = forwarded_for
+    proto = environ.get("HTTP_X_FORWARDED_PROTO", "").split(",")[-1].strip().lower()
+    if proto in ("http", "https"):
+        environ["wsgi.url_scheme"] = proto
+    host = environ.get("HTTP_X_FORWARDED_HOST", "").split(",")[-1].strip()
+    if host:
+        environ["HTTP_HOST"] = host
+    return environ
 
 
 def read_body(request):

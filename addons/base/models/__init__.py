@@ -20,3 +20,5 @@ from . import res_partner
 from . import res_company
 from . import res_groups
 from . import res_users
+from . import res_users_apikeys
+from . import res_users_session

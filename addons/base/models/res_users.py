@@ -158,6 +158,22 @@ class ResUsers(models.Model):
 
     # -- authentication --------------------------------------------------------------------------
     @api.model
+    def change_password(self, old_passwd, new_passwd):
+        """Change the current user's own password; the current password is needed (an API key
+        does not do, security.md AUTH-2). The user's other web sessions end (AUTH-5).
+
+        :raises AccessDenied: wrong current password
+        """
+        user = self.env.user.sudo()
+        if not isinstance(old_passwd, str) or not old_passwd:
+            raise AccessDenied()
+        self.sudo()._check_credentials_for(user.login, old_passwd)
+        if not isinstance(new_passwd, str) or not new_passwd:
+            raise ValidationError(self.env._("Setting empty passwords is not allowed."))
+        user._set_encrypted_password(new_passwd)
+        return True
+
+    @api.model
     def _check_credentials_for(self, login, password):
         """The uid of the active user ``login`` whose password is ``password``.
 
