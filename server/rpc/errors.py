@@ -80,7 +80,8 @@ def jsonrpc_error(exc, debug=False):
                          "arguments": [str(exc) or "Not Found"], "debug": "werkzeug.exceptions.NotFound",
                          "context": {}}}
     name, message, _, _, debug_text = describe(exc, debug)
-    arguments = [message] if not isinstance(exc, RedirectWarning) else [str(a) for a in exc.args]
+    # a RedirectWarning's arguments are (message, action, button text, context): clients use them
+    arguments = [message] if not isinstance(exc, RedirectWarning) else list(exc.args)
     return {"code": 200, "message": "Odoo Server Error",
             "data": {"name": name, "message": message, "arguments": arguments, "debug": debug_text,
                      "context": {}}}

@@ -2,6 +2,7 @@
 routes (string fault codes) and ``/jsonrpc`` (error objects), against the live server; the methods
 clients may not call (security.md ACL-1); tracebacks only in debug mode and only for loopback
 clients (ERR-1)."""
+import http.cookiejar
 import json
 import socket
 import urllib.request
@@ -333,3 +334,55 @@ def test_debug_mode_sends_tracebacks_to_loopback_clients_only(pg, rpc_db):
         assert "Traceback" not in error(remote_json, "res.partner", "no_such_method", [])["data"]["debug"]
     finally:
         server.stop()
+
+
+def test_redirect_warning_is_code_2_with_its_arguments(xml, legacy, jsonrpc):
+    refused = fault(xml, "test.orm.rpc", "rpc_raise", "redirect")
+    assert (refused.faultCode, refused.faultString) == (2, "Configure the journal first.")
+    assert fault(legacy, "test.orm.rpc", "rpc_raise", "redirect").faultCode == \
+        "warning -- Warning\n\nConfigure the journal first."
+    data = error(jsonrpc, "test.orm.rpc", "rpc_raise", "redirect")["data"]
+    assert data["name"] == "odoo.exceptions.RedirectWarning"
+    assert data["message"] == "Configure the journal first."
+    assert data["arguments"] == ["Configure the journal first.", 42, "Open journals", {"active_id": 1}]
+
+
+def test_concurrency_error_is_fault_1_named_like_odoo_18(xml, legacy, jsonrpc):
+    message = "could not serialize access due to concurrent update"
+    refused = fault(xml, "test.orm.rpc", "rpc_raise", "concurrency")
+    assert refused.faultCode == 1 and message in refused.faultString
+    assert fault(legacy, "test.orm.rpc", "rpc_raise", "concurrency").faultCode == message
+    data = error(jsonrpc, "test.orm.rpc", "rpc_raise", "concurrency")["data"]
+    assert (data["name"], data["message"]) == ("odoo.exceptions.ConcurrencyError", message)
+
+
+def test_other_exceptions_are_fault_1_with_the_builtin_name(xml, legacy, jsonrpc):
+    refused = fault(xml, "test.orm.rpc", "rpc_raise", "value")
+    assert (refused.faultCode, refused.faultString) == (1, "builtins.ValueError: bad value for the probe")
+    refused_legacy = fault(legacy, "test.orm.rpc", "rpc_raise", "value")
+    assert (refused_legacy.faultCode, refused_legacy.faultString) == (
+        "bad value for the probe", "builtins.ValueError: bad value for the probe")
+    assert_error_object(error(jsonrpc, "test.orm.rpc", "rpc_raise", "value"), "builtins.ValueError",
+                        "bad value for the probe")
+    assert error(jsonrpc, "test.orm.rpc", "rpc_raise", "lookup")["data"]["name"] == "builtins.KeyError"
+
+
+def test_orm_methods_are_refused_on_web_call_kw_too(live_server, rpc_db):
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def call(path, params):
+        body = json.dumps({"jsonrpc": "2.0", "method": "call", "params": params, "id": 3}).encode()
+        request = urllib.request.Request(live_server.url + path, data=body, headers={"Content-Type": "application/json"})
+        with opener.open(request) as response:
+            return json.loads(response.read())
+
+    assert "result" in call("/web/session/authenticate", {"db": rpc_db, "login": "admin",
+                                                          "password": RPC_ADMIN_PASSWORD})
+    for method in ("sudo", "invalidate_model", "_read", "rpc_hidden"):
+        reply = call(f"/web/dataset/call_kw/test.orm.rpc/{method}",
+                     {"model": "test.orm.rpc", "method": method, "args": [[]], "kwargs": {}})
+        assert reply["error"]["data"]["name"] == "odoo.exceptions.AccessError", method
+    reply = call("/web/dataset/call_kw/test.orm.rpc/search", {"model": "test.orm.rpc", "method": "search",
+                                                               "args": [[]], "kwargs": {}})
+    assert isinstance(reply["result"], list)

@@ -6,6 +6,7 @@ and the calling conventions of each client library get their own tests. Records 
 test models (``test.orm.*``) so the demo library stays as installed.
 """
 import datetime
+import urllib.request
 import uuid
 import xmlrpc.client
 
@@ -357,3 +358,77 @@ def test_int_beyond_32_bits_is_a_fault_1_on_xmlrpc_and_a_number_on_jsonrpc(xml, 
     assert info.value.faultCode == 1
     assert "OverflowError" in info.value.faultString
     assert JsonRpc(live_server.url, rpc_db, admin_uid, RPC_ADMIN_PASSWORD)("test.orm.rpc", "rpc_big_int") == 2 ** 40
+
+
+def test_every_field_type_reads_in_rpc_form(client):
+    """rpc.md §9: one record of every field type, empty then filled, read with all fields."""
+    empty = client("test.orm.all.types", "create", {})
+    [row] = client("test.orm.all.types", "read", [empty])
+    assert set(client("test.orm.all.types", "fields_get")) <= set(row)
+    for name in ("name", "text", "html", "date", "datetime", "selection", "reference", "binary", "partner_id",
+                 "currency_id"):
+        assert row[name] is False, name
+    assert (row["integer"], row["float_plain"], row["amount"], row["boolean"]) == (0, 0.0, 0.0, False)
+    assert (row["line_ids"], row["tag_ids"]) == ([], [])
+    partner = client("res.partner", "search", [], limit=1)[0]
+    partner_name = client("res.partner", "read", [partner], ["display_name"])[0]["display_name"]
+    tag = client("test.orm.tag", "create", {"name": "wire tag"})
+    filled = client("test.orm.all.types", "create", {
+        "name": "wire", "integer": 7, "float_plain": 1.5, "boolean": True, "date": "2024-03-01",
+        "datetime": "2024-03-01 10:11:12", "selection": "done", "selection_int": 2,
+        "reference": f"res.partner,{partner}", "binary": "aGVsbG8=", "partner_id": partner,
+        "tag_ids": [[6, 0, [tag]]], "line_ids": [[0, 0, {"name": "line"}]], "json_data": {"a": [1, 2]}})
+    [row] = client("test.orm.all.types", "read", [filled])
+    assert row["partner_id"] == [partner, partner_name]
+    assert row["reference"] == f"res.partner,{partner}"
+    assert (row["date"], row["datetime"]) == ("2024-03-01", "2024-03-01 10:11:12")
+    assert (row["selection"], row["selection_int"]) == ("done", 2)
+    assert row["binary"] == "aGVsbG8="
+    assert row["tag_ids"] == [tag] and len(row["line_ids"]) == 1
+    assert row["json_data"] == {"a": [1, 2]}
+    [sized] = client("test.orm.all.types", "read", [filled], ["binary"], context={"bin_size": True})
+    assert sized["binary"] != "aGVsbG8=" and isinstance(sized["binary"], str)
+    client("test.orm.all.types", "unlink", [empty, filled])
+    client("test.orm.tag", "unlink", [tag])
+
+
+def test_fields_get_descriptions_carry_the_usual_keys(client):
+    name = client("library.book", "fields_get", ["name", "loan_count"])
+    assert {"help", "readonly", "required", "store", "searchable", "sortable", "translate"} <= set(name["name"])
+    assert name["loan_count"]["readonly"] is True and name["loan_count"]["store"] is True
+
+
+def test_xmlrpc_nil_and_i8_are_accepted_in_requests(live_server, rpc_db, admin_uid, books):
+    """Clients built with ``allow_none=True`` send ``<nil/>``; some marshal ints as ``<i8>``."""
+    pride = books["book_pride"]
+    body = f"""<?xml version="1.0"?><methodCall><methodName>execute_kw</methodName><params>
+        <param><value><string>{rpc_db}</string></value></param>
+        <param><value><i8>{admin_uid}</i8></value></param>
+        <param><value><string>{RPC_ADMIN_PASSWORD}</string></value></param>
+        <param><value><string>library.book</string></value></param>
+        <param><value><string>search_read</string></value></param>
+        <param><value><array><data><value><array><data><value><array><data>
+            <value><string>id</string></value><value><string>=</string></value><value><i8>{pride}</i8></value>
+        </data></array></value></data></array></value></data></array></value></param>
+        <param><value><struct>
+            <member><name>fields</name><value><array><data><value><string>name</string></value></data></array></value></member>
+            <member><name>limit</name><value><nil/></value></member>
+            <member><name>order</name><value><nil/></value></member>
+        </struct></value></param>
+    </params></methodCall>""".encode()
+    request = urllib.request.Request(f"{live_server.url}/xmlrpc/2/object", data=body,
+                                     headers={"Content-Type": "text/xml"})
+    with urllib.request.urlopen(request) as response:
+        (result,), _ = xmlrpc.client.loads(response.read())
+    assert result == [{"id": pride, "name": "Pride and Prejudice"}]
+
+
+def test_xmlrpc_body_is_read_raw_whatever_the_content_type(live_server):
+    body = xmlrpc.client.dumps((), "version").encode()
+    for content_type in ("text/xml", "application/x-www-form-urlencoded", "application/octet-stream"):
+        request = urllib.request.Request(f"{live_server.url}/xmlrpc/2/common", data=body,
+                                         headers={"Content-Type": content_type})
+        with urllib.request.urlopen(request) as response:
+            assert response.headers["Content-Type"].startswith("text/xml")
+            (version,), _ = xmlrpc.client.loads(response.read())
+        assert version["server_version"] == "17.0"

@@ -2,6 +2,15 @@
 import datetime
 
 from bureau import api, fields, models
+from bureau.exceptions import ConcurrencyError, RedirectWarning
+
+#: exceptions :meth:`RpcProbe.rpc_raise` raises, by name
+RAISED = {
+    "redirect": lambda: RedirectWarning("Configure the journal first.", 42, "Open journals", {"active_id": 1}),
+    "concurrency": lambda: ConcurrencyError("could not serialize access due to concurrent update"),
+    "value": lambda: ValueError("bad value for the probe"),
+    "lookup": lambda: KeyError("no such key"),
+}
 
 
 class RpcProbe(models.Model):
@@ -36,6 +45,11 @@ class RpcProbe(models.Model):
     @api.model
     def rpc_dates(self):
         return {"date": datetime.date(2024, 1, 31), "datetime": datetime.datetime(2024, 1, 31, 12, 30, 5)}
+
+    @api.model
+    def rpc_raise(self, kind):
+        """Raise the exception named ``kind`` in :data:`RAISED`."""
+        raise RAISED[kind]()
 
     @api.private
     def rpc_hidden(self):
