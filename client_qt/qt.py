@@ -18,6 +18,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComb
                                QScrollArea, QSizePolicy, QSpinBox, QSplitter, QStackedWidget, QStatusBar,
                                QTabWidget, QTableView, QTextEdit, QToolBar, QToolButton, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
+# list and search views
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QPoint, QRect
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (QListView, QStyle, QStyledItemDelegate, QStyleOptionButton, QStyleOptionViewItem,
+                               QTreeView, QWidgetAction)
 
 __all__ = [name for name in dir() if not name.startswith("_")]
 
