@@ -386,3 +386,12 @@ def test_orm_methods_are_refused_on_web_call_kw_too(live_server, rpc_db):
     reply = call("/web/dataset/call_kw/test.orm.rpc/search", {"model": "test.orm.rpc", "method": "search",
                                                                "args": [[]], "kwargs": {}})
     assert isinstance(reply["result"], list)
+
+
+def test_an_order_outside_the_grammar_is_a_validation_error(xml, jsonrpc):
+    for order in ("name; DROP TABLE library_book", "no_such_field", "name sideways", "(select 1)"):
+        refused = fault(xml, "library.book", "search", [], order=order)
+        assert refused.faultCode == 2, order
+        assert error(jsonrpc, "library.book", "search", [], order=order)["data"]["name"] == \
+            "odoo.exceptions.ValidationError"
+    assert xml("library.book", "search_count", []) > 0  # the table is still there

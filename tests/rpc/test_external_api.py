@@ -432,3 +432,50 @@ def test_xmlrpc_body_is_read_raw_whatever_the_content_type(live_server):
             assert response.headers["Content-Type"].startswith("text/xml")
             (version,), _ = xmlrpc.client.loads(response.read())
         assert version["server_version"] == "17.0"
+
+
+def test_context_lang_tz_and_active_test(client, books):
+    domain = [["id", "in", list(books.values())]]
+    for context in ({"lang": "xx_XX"}, {"lang": False, "tz": False}, {"tz": "Europe/Brussels"}):
+        assert client("library.book", "search_count", domain, context=context) == 5
+    tag = client("test.orm.tag", "create", {"name": "archived tag", "active": False})
+    assert client("test.orm.tag", "search", [["id", "=", tag]]) == []
+    assert client("test.orm.tag", "search", [["id", "=", tag]], context={"active_test": False}) == [tag]
+    client("test.orm.tag", "unlink", [tag])
+
+
+def test_domains_order_and_read_group_field_forms(client, books):
+    ids = list(books.values())
+    assert client("library.book", "search_count", [["id", "in", ids], [1, "=", 1]]) == 5
+    assert client("library.book", "search_count", [["id", "in", ids], [0, "=", 1]]) == 0
+    assert client("library.book", "search", [["id", "in", books["book_emma"]]]) == [books["book_emma"]]
+    assert client("library.book", "search_count", ["|", ["genre", "=", "comics"], "!", ["genre", "!=", "science"],
+                                                   ["id", "in", ids]]) == 2
+    assert client("library.book", "search_count", [["author_id.name", "=like", "Jane%"], ["id", "in", ids]]) == 2
+    assert client("library.book", "search", [["id", "in", ids]], order="genre desc, price asc nulls last",
+                  limit=1) == [books["book_origin"]]
+    groups = client("library.book", "read_group", [["id", "in", ids]], ["total:sum(price)", "genre", "pages:max"],
+                    ["genre"], orderby="genre")
+    comics = [group for group in groups if group["genre"] == "comics"][0]
+    assert comics["total"] == pytest.approx(7.99) and comics["pages"] == 48
+    assert client("library.book", "search_count", [["id", "in", ids]], limit=2) == 2
+
+
+def test_introspection_models(client):
+    [model] = client("ir.model", "search_read", [["model", "=", "library.book"]],
+                     ["model", "name", "transient", "state"])
+    assert (model["model"], model["name"], model["transient"], model["state"]) == (
+        "library.book", "Book", False, "base")
+    assert client("ir.model", "search_count", [["model", "=", "test.orm.wizard"], ["transient", "=", True]]) == 1
+    fields = client("ir.model.fields", "search_read", [["model", "=", "library.book"], ["name", "=", "author_id"]],
+                    ["name", "field_description", "ttype", "model_id", "relation"])
+    assert fields[0]["ttype"] == "many2one" and fields[0]["relation"] == "res.partner"
+    assert fields[0]["model_id"][0] == model["id"]
+    assert "model" in client("ir.model", "fields_get")
+    [data] = client("ir.model.data", "search_read", [["module", "=", "library"], ["name", "=", "book_pride"]],
+                    ["model", "res_id"])
+    assert data["model"] == "library.book" and isinstance(data["res_id"], int)
+    reports = client("ir.actions.report", "search_read", [], ["name", "model", "report_name", "report_type"])
+    assert isinstance(reports, list)
+    [me] = client("res.users", "read", [client.uid], ["login", "name"])
+    assert me["login"] == "admin"
