@@ -4,6 +4,7 @@
 lookup), runs the call in a transaction retried on concurrency failures, binds records for
 record-level methods, turns recordsets into ids and ``None`` into ``False``, then commits.
 """
+import functools
 import logging
 import re
 import time
@@ -70,7 +71,7 @@ def call_kw(runtime, dbname, uid, model_name, method, args, kwargs):
     start = time.perf_counter()
 
     def work(cr):
-        env = Environment(cr, uid, context, registry=registry)
+        env = Environment(cr, uid, _checked_lang_tz(cr, context), registry=registry)
         if "allowed_company_ids" in context:
             _check_companies(env, context["allowed_company_ids"])
         if model_name not in env:
@@ -104,6 +105,29 @@ def call_kw(runtime, dbname, uid, model_name, method, args, kwargs):
             # access rights, rules or groups changed: other workers must forget their caches
             with runtime.cursor(dbname) as cr:
                 registry.signal_cache_change(cr)
+
+
+def _checked_lang_tz(cr, context):
+    """The context without a ``lang`` that is not an active language or a ``tz`` that is not a
+    time-zone name: such values are ignored, not errors (security.md ACL-5, rpc.md §10)."""
+    lang, tz = context.get("lang"), context.get("tz")
+    drop = set()
+    if lang and lang != "en_US":
+        if not isinstance(lang, str):
+            drop.add("lang")
+        else:
+            cr.execute("SELECT 1 FROM res_lang WHERE code = %s AND active", [lang])
+            if not cr.fetchone():
+                drop.add("lang")
+    if tz and (not isinstance(tz, str) or tz not in _time_zones()):
+        drop.add("tz")
+    return {key: value for key, value in context.items() if key not in drop} if drop else context
+
+
+@functools.lru_cache(maxsize=1)
+def _time_zones():
+    import zoneinfo
+    return frozenset(zoneinfo.available_timezones())
 
 
 def _check_companies(env, company_ids):

@@ -479,3 +479,13 @@ def test_introspection_models(client):
     assert isinstance(reports, list)
     [me] = client("res.users", "read", [client.uid], ["login", "name"])
     assert me["login"] == "admin"
+
+
+def test_uninstalled_lang_and_unknown_tz_are_ignored_not_errors(client):
+    probe = client("test.orm.rpc", "create", {"name": "lang probe"})
+    seen = client("test.orm.rpc", "rpc_environment", [probe],
+                  context={"lang": "fr_FR", "tz": "Mars/Olympus_Mons", "keep": 1})
+    assert seen["context"] == {"keep": 1}
+    seen = client("test.orm.rpc", "rpc_environment", [probe], context={"lang": "en_US", "tz": "Europe/Brussels"})
+    assert seen["context"] == {"lang": "en_US", "tz": "Europe/Brussels"}
+    client("test.orm.rpc", "unlink", [probe])
