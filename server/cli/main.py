@@ -3,6 +3,8 @@
 Every command is a module of this package with ``add_parser(subparsers)`` and ``run(args, config)``.
 Global options apply to every command: ``--config FILE`` (INI), ``--db-uri``, ``--data-dir``,
 ``--addons-path``, ``--log-level``; the command line overrides the file, which overrides defaults.
+Without ``--config`` (or ``BUREAU_CONFIG``) the file is ``<data dir>/bureau.conf``, read when it
+exists. ``serve`` and ``demo`` make sure a master password is configured first (security.md DBM-1).
 """
 import argparse
 import importlib
@@ -10,12 +12,14 @@ import logging
 import os
 import sys
 
-from ..config import Config, ConfigError
+from ..config import Config, ConfigError, default_config_file
 from ..exceptions import UserError
 
-COMMANDS = ("client", "db", "demo", "module", "scaffold", "serve", "shell", "test")
+COMMANDS = ("client", "config", "db", "demo", "module", "scaffold", "serve", "shell", "test")
 #: commands that log at INFO by default (long-running servers); the others only warn
 VERBOSE_COMMANDS = ("serve", "demo")
+#: commands that generate a master password when none is configured (security.md DBM-1)
+MASTER_PASSWORD_COMMANDS = ("serve", "demo")
 
 
 def build_parser():
@@ -43,7 +47,19 @@ def load_config(args):
         "addons_path": args.addons_path,
         "log_level": args.log_level,
     }
-    return Config.load(file=args.config, environ=os.environ, overrides=overrides)
+    file = config_file(args, os.environ)
+    if (args.config or os.environ.get("BUREAU_CONFIG")) and not os.path.exists(file):
+        logging.getLogger(__name__).warning("configuration file %s does not exist: defaults apply", file)
+    return Config.load(file=file, environ=os.environ, overrides=overrides, missing_ok=True)
+
+
+def config_file(args, environ):
+    """The configuration file: ``--config``, else ``BUREAU_CONFIG``, else ``<data dir>/bureau.conf``
+    (it may not exist yet; the master password hash is written there)."""
+    explicit = args.config or environ.get("BUREAU_CONFIG")
+    if explicit:
+        return explicit
+    return str(default_config_file(args.data_dir or environ.get("BUREAU_DATA_DIR")))
 
 
 def setup_logging(level):
@@ -66,6 +82,9 @@ def main(argv=None):
         except ValueError as exc:
             parser.error(str(exc))
     try:
+        if args.command in MASTER_PASSWORD_COMMANDS:
+            from .config import ensure_master_password
+            config = ensure_master_password(config)
         return args.func(args, config) or 0
     except KeyboardInterrupt:
         return 130

@@ -20,6 +20,9 @@ _logger = logging.getLogger(__name__)
 #: tenant database names: letters, digits, ``_``, ``-`` and ``.``; must start with a letter or digit
 DBNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
 MAINTENANCE_DB = "postgres"
+#: Bureau's own database (not a tenant): state shared by every server process that belongs to no
+#: tenant, such as the failed master-password attempts (security.md DBM-1); created on first use
+SYSTEM_DB = "bureau_system"
 
 
 class DatabaseError(Exception):
@@ -131,8 +134,8 @@ class DatabaseServer:
         """Names of the databases this role owns (the tenants), sorted."""
         rows = self._admin(SQL(
             "SELECT datname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba "
-            "WHERE r.rolname = current_user AND NOT d.datistemplate AND d.datname != %s "
-            "ORDER BY datname", MAINTENANCE_DB), fetch=True)
+            "WHERE r.rolname = current_user AND NOT d.datistemplate AND d.datname NOT IN (%s, %s) "
+            "ORDER BY datname", MAINTENANCE_DB, SYSTEM_DB), fetch=True)
         return [name for (name,) in rows]
 
     def exists(self, dbname):
@@ -156,7 +159,8 @@ class DatabaseServer:
         """Create ``target`` as a copy of ``source`` (``CREATE DATABASE ... TEMPLATE``).
 
         PostgreSQL needs the source to have no other connection; idle pooled connections to it are
-        closed first.
+        closed first, and the idle sessions other processes of this role keep on it (the pools of
+        other workers, which discard such connections when they next borrow them) are ended.
         """
         check_dbname(source)
         check_dbname(target)
@@ -165,6 +169,9 @@ class DatabaseServer:
         if self.exists(target):
             raise DatabaseError(f"database {target!r} already exists")
         self.pool.close_all(source)
+        self._admin(SQL("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = %s AND pid != pg_backend_pid() AND usename = current_user "
+                        "AND backend_type = 'client backend' AND state = 'idle'", source))
         self._admin(SQL(f"CREATE DATABASE {_quote(target)} ENCODING 'UTF8' TEMPLATE {_quote(source)}"))
         _logger.info("copied database %s to %s", source, target)
 
