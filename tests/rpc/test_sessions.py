@@ -312,3 +312,42 @@ def test_action_load_respects_the_action_groups(web, admin):
     with pytest.raises(WebError) as caught:
         web.call("/web/action/load", action_id=action_id)
     assert caught.value.name == "odoo.exceptions.AccessError"
+
+
+# -- in-process: TLS and clean-up -----------------------------------------------------------------
+def app_client(pg, **options):
+    from werkzeug.test import Client
+    from conftest import config_for_tests
+    from bureau.rpc.wsgi import BureauApp
+    from bureau.service.runtime import Runtime
+    return Client(BureauApp(Runtime(config_for_tests().replace(**options), pg)))
+
+
+@pytest.mark.parametrize("proxy_mode, base_url, headers", [
+    (False, "https://bureau.example", {}),
+    (True, "http://127.0.0.1", {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.20"}),
+])
+def test_cookie_is_secure_under_tls(pg, rpc_db, user, proxy_mode, base_url, headers):
+    client = app_client(pg, proxy_mode=proxy_mode)
+    response = client.post("/web/session/authenticate", base_url=base_url, headers=headers, json={
+        "jsonrpc": "2.0", "method": "call", "id": 1, "params": {"db": rpc_db, "login": user[0], "password": PASSWORD}})
+    assert response.json["result"]["uid"] == user[1]
+    attributes = [part.strip().lower() for part in response.headers["Set-Cookie"].split(";")]
+    assert "secure" in attributes and "httponly" in attributes and "samesite=lax" in attributes
+
+
+def test_autovacuum_deletes_expired_sessions(pg, rpc_db, web):
+    from conftest import make_env
+    cookie = web.session_id
+    env = make_env(pg, rpc_db)
+    try:
+        token = cookie.split(".", 1)[0]
+        env.cr.execute("UPDATE res_users_session SET last_seen = last_seen - interval '8 days' "
+                       "WHERE token_hash = %s", [hashlib.sha256(token.encode()).hexdigest()])
+        env["res.users.session"]._gc_sessions()
+        env.cr.execute("SELECT count(*) FROM res_users_session WHERE token_hash = %s",
+                       [hashlib.sha256(token.encode()).hexdigest()])
+        assert env.cr.fetchone()[0] == 0
+    finally:
+        env.cr.rollback()
+        env.cr.close()
