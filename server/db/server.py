@@ -17,8 +17,9 @@ from .sql import SQL
 
 _logger = logging.getLogger(__name__)
 
-#: tenant database names: letters, digits, ``_``, ``-`` and ``.``; must start with a letter or digit
-DBNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
+#: tenant database names: 2 to 63 letters, digits, ``_``, ``-`` and ``.``, starting with a letter or
+#: digit (security.md VAL-6; the same rule on every path, the CLI included)
+DBNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,62}$")
 MAINTENANCE_DB = "postgres"
 #: Bureau's own database (not a tenant): state shared by every server process that belongs to no
 #: tenant, such as the failed master-password attempts (security.md DBM-1); created on first use
