@@ -14,8 +14,9 @@ def json_response(payload):
 def handle_json(app, request, handler):
     """Decode a JSON-RPC request, run ``handler(params)``, encode the reply (errors keep HTTP 200)."""
     request_id = None
+    body = read_body(request)  # over the route's limit: 413, not a JSON-RPC error (LIM-1)
     try:
-        request_id, params = codec.decode_request(read_body(request))
+        request_id, params = codec.decode_request(body)
         result = handler(params)
         payload = codec.encode_result(request_id, result)
     except Exception as exc:

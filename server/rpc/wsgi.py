@@ -99,10 +99,22 @@ def forwarded_environ(environ):
 
 
 def read_body(request):
-    """The raw body, within the route's size limit (raises 413 otherwise)."""
+    """The raw body, within the route's size limit (raises 413 otherwise).
+
+    Read in a loop: a chunked body (no Content-Length to check first) comes from a stream whose
+    reads may return less than asked, one chunk at a time.
+    """
     stream = request.stream
     maximum = request.max_content_length
-    data = stream.read(maximum + 1 if maximum else -1)
-    if maximum and len(data) > maximum:
+    if not maximum:
+        return stream.read()
+    chunks, size = [], 0
+    while size <= maximum:
+        chunk = stream.read(min(1024 * 1024, maximum + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > maximum:
         raise RequestEntityTooLarge()
-    return data
+    return b"".join(chunks)
