@@ -194,3 +194,50 @@ def test_writers_in_opposite_orders_both_finish(pg, faults_db, threaded):
     values = {row["id"]: row["value"] for row in client("test.faults.counter", "read", [first, second], ["value"])}
     assert values == {first: 2, second: 2}
     assert "concurrency failure" in threaded.log()
+
+
+# -- time limits and read-only transactions (LIM-3, TRX-B) ------------------------------------------
+@pytest.fixture
+def strict(pg, faults_db):
+    server = start_server(pg, "--db-filter", f"^{faults_db}$",
+                          env_extra={"BUREAU_LIMIT_TIME_STATEMENT": "2", "BUREAU_LIMIT_TIME_LOCK": "1"})
+    yield server
+    server.stop()
+
+
+def test_statement_over_the_time_limit_is_cancelled_and_leaves_no_row(pg, faults_db, strict):
+    client = Client(strict.url, faults_db)
+    with pytest.raises(xmlrpc.client.Fault):
+        client("test.faults.counter", "create_then_wait", "timed out", 30)
+    assert count(pg, faults_db, "timed") == 0
+    assert "canceling statement due to statement timeout" in strict.log()
+    client("test.faults.counter", "create_then_wait", "in time", 0.1)
+    assert count(pg, faults_db, "in") == 1
+
+
+def test_lock_held_longer_than_the_lock_limit_fails_the_call_instead_of_waiting(pg, faults_db, strict):
+    client = Client(strict.url, faults_db)
+    counter = client("test.faults.counter", "create", {"name": "locked counter"})
+    holder = pg.cursor(faults_db)
+    try:
+        holder.execute("SELECT id FROM test_faults_counter WHERE id = %s FOR UPDATE", [counter])
+        with pytest.raises(xmlrpc.client.Fault, match="concurrent update"):
+            client("test.faults.counter", "increment", [counter])
+    finally:
+        holder.rollback()
+        holder.close()
+    assert "lock timeout" in strict.log()
+    client("test.faults.counter", "increment", [counter])
+    assert client("test.faults.counter", "read", [counter], ["value"])[0]["value"] == 1
+
+
+def test_reading_methods_run_read_only_and_others_read_write(faults_db, threaded):
+    client = Client(threaded.url, faults_db)
+    probe = {"context": {"report_transaction": True}}
+    with pytest.raises(xmlrpc.client.Fault, match="transaction_read_only=on"):
+        client("test.faults.counter", "search_count", [], **probe)
+    counter = client("test.faults.counter", "create", {"name": "mode probe"})
+    # an override of a reading method that writes still works: the call runs again read-write
+    rows = client("test.faults.counter", "read", [counter], ["value"], context={"write_on_read": True})
+    assert rows[0]["value"] == 1
+    assert "wrote in a read-only transaction" in threaded.log()

@@ -3,6 +3,7 @@ lock rows in a chosen order, and a create that writes for as long as the test wa
 import time
 
 from bureau import api, fields, models
+from bureau.exceptions import UserError
 
 
 class Counter(models.Model):
@@ -38,3 +39,26 @@ class Counter(models.Model):
             self.create({"name": f"{name} {number}"}).flush_recordset()
             time.sleep(pause)
         return count
+
+    @api.model
+    def create_then_wait(self, name, seconds):
+        """Create a record, then keep the transaction busy in one statement for ``seconds``."""
+        self.create({"name": name}).flush_recordset()
+        self.env.cr.execute("SELECT pg_sleep(%s)", [seconds])
+        return True
+
+    @api.model
+    def search_count(self, domain, limit=None):
+        """With ``report_transaction`` in the context: fail with the transaction's access mode."""
+        if self.env.context.get("report_transaction"):
+            self.env.cr.execute("SHOW transaction_read_only")
+            raise UserError(f"transaction_read_only={self.env.cr.fetchone()[0]}")
+        return super().search_count(domain, limit=limit)
+
+    def read(self, fields=None, load="_classic_read"):
+        """With ``write_on_read`` in the context: write before reading (an override that writes)."""
+        if self.env.context.get("write_on_read"):
+            for record in self:
+                record.write({"value": record.value + 1})
+            self.flush_recordset()
+        return super().read(fields, load=load)
