@@ -107,13 +107,26 @@ class Expression:
             if name not in scope:
                 _warn_once(f"unknown name {name!r} in {self.text!r}")
                 scope[name] = False
-        scope["__builtins__"] = {}
+        scope["__builtins__"] = _BUILTINS
         try:
             return eval(self._code, scope)  # noqa: S307 - the tree was checked against the grammar
         except Exception as exc:
             raise ExpressionError(f"cannot evaluate {self.text!r}: {type(exc).__name__}: {exc}") from None
 
 
+_IMPORTABLE = frozenset({"time", "_strptime", "datetime", "calendar", "locale"})
+
+
+def _guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
+    """C code (``date.strftime`` imports ``time``) goes through ``__import__``; only those modules are
+    allowed. Expressions themselves cannot reach it: dunder names are refused by the grammar."""
+    if level or name not in _IMPORTABLE:
+        raise ExpressionError(f"import of {name!r} is not allowed in expressions")
+    import importlib
+    return importlib.import_module(name)
+
+
+_BUILTINS = {"__import__": _guarded_import}
 _WARNED = set()
 
 
