@@ -22,6 +22,8 @@ def add_parser(subparsers):
     parser.add_argument("--db-filter", help="regular expression of the databases served")
     parser.add_argument("--no-database-list", action="store_true", help="refuse listing and managing databases")
     parser.add_argument("--debug", action="store_true", help="tracebacks for loopback clients")
+    parser.add_argument("--proxy-mode", action="store_true",
+                        help="trust X-Forwarded-For/-Proto/-Host (only behind a reverse proxy)")
     parser.set_defaults(func=run)
 
 
@@ -75,6 +77,8 @@ def server_config(args, config):
         values["list_db"] = False
     if getattr(args, "debug", False):
         values["debug"] = True
+    if getattr(args, "proxy_mode", False):
+        values["proxy_mode"] = True
     return config.replace(**values) if values else config
 
 

@@ -64,6 +64,10 @@ class Registry(collections.abc.Mapping):
     #: module operations (install/upgrade/uninstall), provided by :mod:`bureau.modules.lifecycle`;
     #: the ORM does not import the module system, it is plugged in here
     module_services = None
+    #: ``guard(registry, uid, verify)`` running a password re-check of a logged-in user (changing the
+    #: password, creating an API key) under the login throttle; provided by
+    #: :mod:`bureau.service.auth`, None when no server runs (then ``verify()`` is called directly)
+    credential_guard = None
 
     def __init__(self, dbname, server=None, config=None):
         self.dbname = dbname

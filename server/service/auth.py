@@ -18,6 +18,7 @@ import time
 
 from ..exceptions import AccessDenied
 from ..orm.environment import SUPERUSER_ID, Environment
+from ..orm.registry import Registry
 from . import throttle
 
 _logger = logging.getLogger(__name__)
@@ -178,3 +179,13 @@ def _spend(env, secret):
 def _spend_check(runtime, dbname, secret):
     with runtime.cursor(dbname) as cr:
         _spend(Environment(cr, SUPERUSER_ID, {}, registry=runtime.registry(dbname)), secret)
+
+
+def _recheck_guard(registry, uid, verify):
+    """A logged-in user's password checked again (``res.users._check_own_password``): failures
+    count under the key ``recheck:<uid>``, separate from logins, whatever the client address."""
+    return throttle.guarded(registry.cursor, f"recheck:{uid}", None, verify,
+                            throttle.Limits.from_config(registry.config), what=f"password re-check of uid {uid}")
+
+
+Registry.credential_guard = staticmethod(_recheck_guard)

@@ -20,13 +20,13 @@ from session_client import WebClient, admin_proxy, make_user
 PASSWORD = "throttle-test-pw-1"
 WRONG = "not-the-password"
 DEFAULT_LIMITS = {"BUREAU_LOGIN_ATTEMPTS_PER_LOGIN": "5", "BUREAU_LOGIN_ATTEMPTS_PER_NETWORK": "100",
-                  "BUREAU_LOGIN_ATTEMPTS_SLOW_LOGIN": "50", "BUREAU_PROXY_MODE": "1"}
+                  "BUREAU_LOGIN_ATTEMPTS_SLOW_LOGIN": "50"}
 
 
 @pytest.fixture(scope="module")
 def proxied(pg, rpc_db, live_server):
     """A server behind an (imagined) reverse proxy, with the default throttling limits."""
-    server = start_server(pg, env_extra=DEFAULT_LIMITS)
+    server = start_server(pg, "--proxy-mode", env_extra=DEFAULT_LIMITS)
     yield server
     server.stop()
 
@@ -146,6 +146,22 @@ def test_api_keys_are_throttled_like_passwords(proxied, rpc_db, user):
     assert not paths.object_execute_kw(user[0], user[1], key, attacker)
     assert not paths.common_authenticate(user[0], user[1], key, attacker)
     assert paths.object_execute_kw(user[0], user[1], key, ipv4())
+
+
+def test_password_rechecks_behind_a_key_are_throttled(proxied, rpc_db, user):
+    """A stolen API key cannot be used to guess the password through change_password/generate."""
+    models = xmlrpc.client.ServerProxy(f"{proxied.url}/xmlrpc/2/object")
+    key = models.execute_kw(rpc_db, user[1], PASSWORD, "res.users.apikeys", "generate", ["stolen", PASSWORD])
+    for _ in range(5):
+        with pytest.raises(xmlrpc.client.Fault) as caught:
+            models.execute_kw(rpc_db, user[1], key, "res.users", "change_password", [WRONG, "new-password-9"])
+        assert caught.value.faultCode == 3
+    for model, method, args in (("res.users", "change_password", [PASSWORD, "new-password-9"]),
+                                ("res.users.apikeys", "generate", ["another", PASSWORD])):
+        with pytest.raises(xmlrpc.client.Fault) as caught:  # even with the right password now
+            models.execute_kw(rpc_db, user[1], key, model, method, args)
+        assert caught.value.faultCode == 3
+    assert Paths(proxied.url, rpc_db).common_login(user[0], user[1], PASSWORD, ipv4())  # unchanged
 
 
 def test_ipv6_clients_count_per_56_network(proxied, rpc_db, user):

@@ -165,13 +165,29 @@ class ResUsers(models.Model):
         :raises AccessDenied: wrong current password
         """
         user = self.env.user.sudo()
-        if not isinstance(old_passwd, str) or not old_passwd:
-            raise AccessDenied()
-        self.sudo()._check_credentials_for(user.login, old_passwd)
+        self._check_own_password(old_passwd)
         if not isinstance(new_passwd, str) or not new_passwd:
             raise ValidationError(self.env._("Setting empty passwords is not allowed."))
         user._set_encrypted_password(new_passwd)
         return True
+
+    @api.model
+    def _check_own_password(self, password):
+        """Check the current user's password again (before changing it or creating an API key);
+        failures count in the login throttle like failed logins (security.md AUTH-3), so a stolen
+        session or API key cannot be used to guess the password.
+
+        :raises AccessDenied: wrong password, or too many failures
+        """
+        if not isinstance(password, str) or not password:
+            raise AccessDenied()
+        login = self.env.user.sudo().login
+
+        def verify():
+            return self.sudo()._check_credentials_for(login, password)
+
+        guard = type(self.pool).credential_guard
+        return verify() if guard is None else guard(self.pool, self.env.uid, verify)
 
     @api.model
     def _check_credentials_for(self, login, password):

@@ -18,7 +18,7 @@ import re
 import secrets
 
 from bureau import api, fields, models
-from bureau.exceptions import AccessDenied, UserError, ValidationError
+from bureau.exceptions import UserError, ValidationError
 
 #: random bytes of a key (192 bits: 160 secret bits remain beside the 32-bit lookup prefix)
 KEY_BYTES = 24
@@ -59,9 +59,7 @@ class ResUsersApikeys(models.Model):
         :raises AccessDenied: wrong password
         """
         user = self.env.user
-        if not isinstance(password, str) or not password:
-            raise AccessDenied()
-        self.env["res.users"].sudo()._check_credentials_for(user.sudo().login, password)
+        self.env["res.users"]._check_own_password(password)
         if not isinstance(name, str) or not name.strip():
             raise UserError(self.env._("An API key needs a description."))
         expires = fields.Datetime.to_datetime(expiration_date) if expiration_date else None
