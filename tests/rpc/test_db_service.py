@@ -18,6 +18,7 @@ import zipfile
 import pytest
 import requests
 
+from bureau.cli.main import main as cli_main
 from bureau.service.db import store_master_password
 from conftest import config_for_tests, new_db_name, start_server
 
@@ -367,7 +368,7 @@ def test_generated_master_password_is_printed_once_and_only_its_hash_is_stored(p
         again.stop()
 
 
-def test_change_admin_password_over_xmlrpc_and_the_web_form_rewrites_the_hash(pg, tmp_path):
+def test_change_admin_password_over_xmlrpc_the_web_form_and_the_cli_rewrites_the_hash(pg, tmp_path, monkeypatch):
     config_path = config_with_master(tmp_path)
     first_hash = config_path.read_text()
     live = server_with_config(pg, config_path)
@@ -388,6 +389,12 @@ def test_change_admin_password_over_xmlrpc_and_the_web_form_rewrites_the_hash(pg
         response = requests.post(f"{live.url}/web/database/change_password", allow_redirects=False,
                                  data={"master_pwd": "second-master-password", "master_pwd_new": "fourth-master-pw"})
         assert response.status_code == 403
+
+        # set from the command line while the server runs: the server reads the file again
+        monkeypatch.setattr("sys.stdin", io.StringIO("set-by-the-cli-password\n"))
+        assert cli_main(["--config", str(config_path), "config", "set-master-password", "--stdin"]) == 0
+        assert db.drop("set-by-the-cli-password", "dbs_absent_database") is False
+        assert fault_of(db.drop, "third-master-pw", "dbs_absent_database").faultCode == 3
     finally:
         live.stop()
 
