@@ -71,6 +71,14 @@ class Record:
         """``callback(record, field_name)`` after every change."""
         self._listeners.append(callback)
 
+    def unlisten(self, callback):
+        if callback in self._listeners:
+            self._listeners.remove(callback)
+
+    def touch(self, name):
+        """Tell the listeners that ``name`` changed in place (x2many lines edited)."""
+        self._notify(name)
+
     def _notify(self, name):
         for callback in list(self._listeners):
             callback(self, name)
@@ -155,6 +163,9 @@ class X2manyValue:
         self.current = list(ids)
         self.records = {}
         self.removed = []
+        #: field descriptions of the lines (set by the view showing them; lines created by an
+        #: onchange get them instead of plain text fields)
+        self.line_fields = {}
 
     def ids(self):
         return [line if isinstance(line, int) else line for line in self.current]
@@ -168,7 +179,8 @@ class X2manyValue:
     def line(self, key, fields=None, values=None):
         """The sub-record of an existing id or virtual id (created on first use)."""
         if key not in self.records:
-            self.records[key] = Record(self.description.get("relation"), fields or {}, values or {"id": key},
+            self.records[key] = Record(self.description.get("relation"), fields or self.line_fields,
+                                       values or {"id": key},
                                        parent=self.record)
         return self.records[key]
 
@@ -198,7 +210,7 @@ class X2manyValue:
         for command in commands or []:
             code = command[0]
             if code == 0:
-                fields = {k: {"type": "char"} for k in (command[2] or {})}
+                fields = self.line_fields or {k: {"type": "char"} for k in (command[2] or {})}
                 line = Record(self.description.get("relation"), fields, dict(command[2] or {}, id=False),
                               parent=self.record)
                 self.records[line.virtual_id] = line
