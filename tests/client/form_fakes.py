@@ -213,3 +213,32 @@ def make_form(session, model, arch, fields, models=None, context=None, main_wind
     return RecordForm(session, model, parse_arch(arch), fields, models, context=dict(session.context,
                                                                                      **(context or {})),
                       main_window=main_window, readonly=readonly)
+
+
+def answer_next_question(button):
+    """Click ``button`` (a ``QMessageBox.StandardButton``) on the next Yes/No or Save/Discard question.
+
+    The questions are modal and block in ``exec()``: the answer is given from the event loop they run.
+    """
+    from client_qt.qt import QApplication, QMessageBox, QTimer
+
+    def poll():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox) and box.objectName() in ("confirm_dialog", "save_changes_dialog"):
+            box.button(button).click()
+        else:
+            QTimer.singleShot(10, poll)
+
+    QTimer.singleShot(0, poll)
+
+
+def open_notices():
+    """The message boxes shown without blocking (warnings, missing fields), newest last."""
+    from client_qt.qt import QApplication, QMessageBox
+    return [w for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.isVisible() and w.objectName() in ("notice_dialog", "error_dialog")]
+
+
+def close_notices():
+    for box in open_notices():
+        box.close()

@@ -95,7 +95,7 @@ class FormView(QWidget):
 
     def _shortcuts(self):
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        for keys, slot in ((QKeySequence.StandardKey.Save, lambda: self.save()), ("Ctrl+S", lambda: self.save()),
+        for keys, slot in (("Ctrl+S", lambda: self.save()),
                            ("Ctrl+N", self.new), ("Esc", self.discard), ("Ctrl+PgUp", self.previous),
                            ("Ctrl+PgDown", self.next)):
             shortcut = QShortcut(QKeySequence(keys), self)
