@@ -22,7 +22,9 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from ..db.retry import retrying
+import psycopg2
+
+from ..db.retry import is_retryable, retrying
 from ..exceptions import AccessError, UserError
 from ..orm.environment import Environment
 from . import auth, common
@@ -53,6 +55,18 @@ def _hash(token):
 def _auth_token(secret, uid, password_hash):
     message = f"{uid}:{password_hash or ''}".encode()
     return hmac.new((secret or "").encode(), message, hashlib.sha256).hexdigest()
+
+
+def _best_effort(cr, query, params):
+    """Run a write that a concurrent request may have done already (two calls of one client
+    touching or ending the same session): a serialization failure is ignored, not the request's."""
+    try:
+        with cr.savepoint(flush=False):
+            cr.execute(query, params)
+    except psycopg2.Error as exc:
+        if not is_retryable(exc):
+            raise
+        _logger.debug("concurrent update of a session row ignored: %s", exc.pgcode)
 
 
 def parse_cookie(value):
@@ -132,13 +146,13 @@ def resolve(runtime, cookie_value):
             return None
         session_id, uid, bound, password_hash, active, secret, expired, stale = row
         if expired or not active or not hmac.compare_digest(bound, _auth_token(secret, uid, password_hash)):
-            cr.execute("DELETE FROM res_users_session WHERE id = %s", [session_id])
+            _best_effort(cr, "DELETE FROM res_users_session WHERE id = %s", [session_id])
             _logger.info("web session of uid %s on %s ended (%s)", uid, dbname,
                          "expired" if expired else "user inactive" if not active else "password changed")
             return None
         if stale:
-            cr.execute("UPDATE res_users_session SET last_seen = now() AT TIME ZONE 'UTC' WHERE id = %s",
-                       [session_id])
+            _best_effort(cr, "UPDATE res_users_session SET last_seen = now() AT TIME ZONE 'UTC' WHERE id = %s",
+                         [session_id])
     return Session(dbname, uid, token_hash)
 
 
@@ -151,21 +165,21 @@ def destroy(runtime, cookie_value):
     if _serving(runtime, dbname) is None:
         return
     with runtime.cursor(dbname) as cr:
-        cr.execute("DELETE FROM res_users_session WHERE token_hash = %s RETURNING user_id", [_hash(token)])
-        row = cr.fetchone()
-    if row:
-        _logger.info("web session of uid %s on %s closed", row[0], dbname)
+        _best_effort(cr, "DELETE FROM res_users_session WHERE token_hash = %s", [_hash(token)])
+    _logger.info("web session on %s closed", dbname)
 
 
 def _rebind(runtime, session):
     """Bind ``session`` to its user's current password hash (after the user changed it)."""
-    with runtime.cursor(session.db) as cr:
+    def work(cr):
         cr.execute("SELECT password_hash, (SELECT value FROM ir_config_parameter WHERE key = 'database.secret') "
                    "FROM res_users WHERE id = %s", [session.uid])
         row = cr.fetchone()
         if row:
             cr.execute("UPDATE res_users_session SET auth_token = %s WHERE token_hash = %s",
                        [_auth_token(row[1], session.uid, row[0]), session.token_hash])
+
+    retrying(work, lambda: runtime.cursor(session.db), attempts=runtime.config.get("db_retry_attempts", 5))
 
 
 def _run(runtime, session, work, context=None):

@@ -33,6 +33,9 @@ import random
 import time
 from dataclasses import dataclass
 
+import psycopg2
+
+from ..db.retry import is_retryable
 from ..exceptions import AccessDenied
 
 _logger = logging.getLogger(__name__)
@@ -125,6 +128,17 @@ def network_of(address):
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
+def _best_effort(cr, query, params):
+    """A delete that a concurrent login may have done already: its serialization failure must not
+    fail the login (the rows are gone either way)."""
+    try:
+        with cr.savepoint(flush=False):
+            cr.execute(query, params)
+    except psycopg2.Error as exc:
+        if not is_retryable(exc):
+            raise
+
+
 def ensure_table(cr):
     """Create the failure table in the cursor's database if it is missing."""
     cr.execute("SELECT to_regclass(%s)", [TABLE])
@@ -163,8 +177,8 @@ def failed(cr, key, address, limits):
                [key[:MAX_KEY_LENGTH], network_of(address)])
     if random.random() < 0.02:
         # old rows count for nothing; a cheap occasional clean-up keeps the table small
-        cr.execute("DELETE FROM auth_login_failure "
-                   "WHERE failed_at < (now() AT TIME ZONE 'UTC') - make_interval(secs => %s)", [2 * limits.window])
+        _best_effort(cr, "DELETE FROM auth_login_failure "
+                     "WHERE failed_at < (now() AT TIME ZONE 'UTC') - make_interval(secs => %s)", [2 * limits.window])
     failure_count += 1
     return delay_for(counts(cr, key, address, limits), limits)
 
@@ -172,8 +186,8 @@ def failed(cr, key, address, limits):
 def succeeded(cr, key, address):
     """Forget the failures of ``key`` from the network of ``address`` (the owner typed it right)."""
     ensure_table(cr)
-    cr.execute("DELETE FROM auth_login_failure WHERE key = %s AND network = %s",
-               [key[:MAX_KEY_LENGTH], network_of(address)])
+    _best_effort(cr, "DELETE FROM auth_login_failure WHERE key = %s AND network = %s",
+                 [key[:MAX_KEY_LENGTH], network_of(address)])
 
 
 def delay_for(counted, limits):

@@ -198,6 +198,19 @@ def test_use_refreshes_last_seen(web, pg, rpc_db):
     assert session_row(pg, rpc_db, cookie)[1] > before
 
 
+def test_parallel_calls_of_one_session_all_succeed(web, pg, rpc_db):
+    """Concurrent requests touching the same session row are not failed by the touch."""
+    from concurrent.futures import ThreadPoolExecutor
+    token = web.session_id.split(".", 1)[0]
+    for _ in range(3):
+        with pg.cursor(rpc_db) as cr:
+            cr.execute("UPDATE res_users_session SET last_seen = last_seen - interval '1 hour' "
+                       "WHERE token_hash = %s", [hashlib.sha256(token.encode()).hexdigest()])
+        with ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(lambda _: web.call_kw("res.partner", "search_count", []), range(16)))
+        assert len(set(results)) == 1
+
+
 def test_every_login_issues_a_new_session_id(live_server, rpc_db, user, pg):
     client = WebClient(live_server.url)
     planted = "p" * 43 + "." + rpc_db
