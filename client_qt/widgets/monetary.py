@@ -49,6 +49,11 @@ class MonetaryWidget(FloatWidget):
         if not currency_id:
             return None
         key = (id(self.session), currency_id)
+        known = ((getattr(self.session, "info", None) or {}).get("currencies") or {}).get(str(currency_id))
+        if known and key not in _CURRENCIES:
+            digits = known.get("digits") or [69, 2]
+            _CURRENCIES[key] = {"symbol": known.get("symbol"), "position": known.get("position"),
+                                "decimal_places": digits[1]}
         if key not in _CURRENCIES:
             _CURRENCIES[key] = None
             self.session.call("res.currency", "read", [currency_id], ["symbol", "position", "decimal_places"],

@@ -216,7 +216,7 @@ class FormBuilder:
             container_layout.addWidget(body)
             container_layout.addStretch(0)
             container.setObjectName(f"page_{page.get('name')}" if page.get("name") else "page")
-            tabs.addTab(container, page.get("string") or "")
+            tabs.addTab(container, (page.get("string") or "").replace("&", "&&"))
             self.form.add_page(page, tabs, container)
         self.form.add_node(node, tabs)
         return tabs

@@ -81,6 +81,10 @@ class Onchanger:
         self.calls += 1
         generation = getattr(self, "_generation", 0)
         values = onchange_values(record)
+        if not names:
+            # a new record: the server fills in the defaults of the fields the client does not send,
+            # so only a line's parent goes along (its defaults may depend on it)
+            values = {key: value for key, value in values.items() if key == getattr(record, "parent_field", None)}
         if not record.id:
             values.pop("id", None)
         args = [[record.id]] if record.id else [[]]
