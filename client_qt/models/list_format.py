@@ -153,10 +153,10 @@ class RowFormatter:
 
     def text(self, column, row):
         """The text of a cell (empty for buttons and blanked cells)."""
-        if getattr(column, "is_button", False):
-            return column.string
         if self.cell_invisible(column, row):
             return ""
+        if getattr(column, "is_button", False):
+            return column.string or column.name
         return self.format_value(column, row.get(column.name, False), row)
 
     def format_value(self, column, value, row=None):

@@ -484,7 +484,7 @@ class ListModel(QAbstractTableModel):
         for relation, pairs in to_name.items():
             self.session.call(relation, "read", [v for _, v in pairs], ["display_name"], context=self.context,
                               on_result=lambda result, pairs=pairs: self._default_names(row, pairs, result))
-        self._row_changed(self._index_of(row))
+        self._row_changed(self.index_of_row(row))
 
     def _default_names(self, row, pairs, result):
         names = {r["id"]: r.get("display_name") for r in result or []}
@@ -492,9 +492,9 @@ class ListModel(QAbstractTableModel):
             if isinstance(row.get(name), list) and row[name][0] == value:
                 row[name] = [value, names.get(value) or str(value)]
         clear_row_cache(row)
-        self._row_changed(self._index_of(row))
+        self._row_changed(self.index_of_row(row))
 
-    def _index_of(self, row):
+    def index_of_row(self, row):
         """The current view row of a row dict (rows move when pages reload), -1 when gone."""
         for i, candidate in enumerate(self._new_rows):
             if candidate is row:
@@ -532,7 +532,7 @@ class ListModel(QAbstractTableModel):
             the row); True when there was nothing to save or the save was started
         """
         row = self.row_data(row_index, fetch=False)
-        if row is None:
+        if row is None or row.get("__saving"):
             return True
         is_new = not row.get("id")
         if not row.get("__orig") and not is_new:
@@ -575,7 +575,7 @@ class ListModel(QAbstractTableModel):
         if result:
             row.update(result[0])
         clear_row_cache(row)
-        index = self._index_of(row)
+        index = self.index_of_row(row)
         self._row_changed(index)
         self.lookups.collect([row], self.columns, self.formatter.currency_field, self.context)
         self.row_saved.emit(index, row["id"])
@@ -586,11 +586,19 @@ class ListModel(QAbstractTableModel):
     def _save_failed(self, row, error, on_done):
         row.pop("__saving", None)
         row["__error"] = error_text(error)
-        index = self._index_of(row)
+        index = self.index_of_row(row)
         self._row_changed(index)
         self.row_failed.emit(index, row["__error"])
         if on_done:
             on_done(False)
+
+    def set_row_error(self, row_index, message):
+        """Show why a row cannot be saved (kept until the row changes or is discarded)."""
+        row = self.row_data(row_index, fetch=False)
+        if row is not None:
+            row["__error"] = message
+            self._row_changed(row_index)
+            self.row_failed.emit(row_index, message)
 
     def discard_row(self, row_index):
         """Forget a row's pending edits (a new row is removed)."""

@@ -1,0 +1,309 @@
+"""The list and search views in a real action tab against the live server (views.md §4, §5)."""
+import csv
+
+import pytest
+
+from client_fixtures import live_session  # noqa: F401 (fixture)
+from client_qt.qt import QApplication, QMessageBox, QPoint, Qt
+from replay import RecordingConnection
+from test_list_model import SCROLL_COUNT, SCROLL_DOMAIN, make_scroll_contacts
+
+TIMEOUT = 15000
+
+
+def open_tab(qtbot, session, model, domain=None, context=None, name=None):
+    """A main window with one tab running a window action on ``model``; returns (window, tab)."""
+    import client_qt.views.list  # noqa: F401 (registers the view)
+    import client_qt.views.search  # noqa: F401
+    from client_qt.windows.main_window import MainWindow
+
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.resize(1100, 700)
+    window.show()
+    action = {"type": "ir.actions.act_window", "res_model": model, "view_mode": "list,form",
+              "name": name or model, "domain": domain or [], "context": context or {}}
+    tab = window.run_action_dict(action)
+    qtbot.waitUntil(lambda: getattr(tab, "current", None) is not None, timeout=TIMEOUT)
+    return window, tab
+
+
+def list_view(qtbot, tab):
+    view = tab.current
+    qtbot.waitUntil(lambda: view.model.counted or bool(view.group_model.groups()), timeout=TIMEOUT)
+    return view
+
+
+def counting(session):
+    """Wrap the session's connection so the test sees every call it makes."""
+    session.connection = RecordingConnection(session.connection, "unused")
+    return session.connection
+
+
+def offsets(connection, model="res.partner"):
+    return [call[3]["offset"] for call in connection.calls("search_read", model)]
+
+
+@pytest.fixture
+def contacts(live_session):
+    make_scroll_contacts(live_session.connection)
+    return live_session
+
+
+def test_partner_list_fetches_pages_as_the_user_scrolls(qtbot, contacts):
+    connection = counting(contacts)
+    window, tab = open_tab(qtbot, contacts, "res.partner", SCROLL_DOMAIN)
+    view = list_view(qtbot, tab)
+    qtbot.waitUntil(lambda: 0 in view.model.loaded_pages(), timeout=TIMEOUT)
+    assert view.model.rowCount() == SCROLL_COUNT
+    assert offsets(connection) == [0]
+    qtbot.waitUntil(lambda: view.pager.text() == "1-80 / 205", timeout=TIMEOUT)
+    view.table.scrollToBottom()
+    qtbot.waitUntil(lambda: 2 in view.model.loaded_pages(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: view.pager.text() == "161-205 / 205", timeout=TIMEOUT)
+    assert offsets(connection) == [0, 160]
+    view.table.scrollTo(view.model.index(100, 0))
+    qtbot.waitUntil(lambda: 1 in view.model.loaded_pages(), timeout=TIMEOUT)
+    assert sorted(offsets(connection)) == [0, 80, 160]
+    # never the whole table: every read is one page
+    assert {call[3]["limit"] for call in connection.calls("search_read", "res.partner")} == {80}
+
+
+def test_header_click_sorts_the_list(qtbot, contacts):
+    window, tab = open_tab(qtbot, contacts, "res.partner", SCROLL_DOMAIN)
+    view = list_view(qtbot, tab)
+    qtbot.waitUntil(lambda: 0 in view.model.loaded_pages(), timeout=TIMEOUT)
+    header = view.table.horizontalHeader()
+    column = view.model.column_index("complete_name")
+    point = QPoint(header.sectionViewportPosition(column) + 10, header.height() // 2)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    qtbot.waitUntil(lambda: view.model.data(view.model.index(0, column)) == "Scroll Contact 000", timeout=TIMEOUT)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    qtbot.waitUntil(lambda: view.model.data(view.model.index(0, column)) == "Scroll Contact 204", timeout=TIMEOUT)
+    assert header.isSortIndicatorShown() and header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+
+
+def test_group_by_country_from_the_search_view(qtbot, contacts):
+    window, tab = open_tab(qtbot, contacts, "res.partner", SCROLL_DOMAIN)
+    view = list_view(qtbot, tab)
+    tab.search_view.group_action("group_country").trigger()
+    qtbot.waitUntil(lambda: view.is_grouped() and len(view.group_model.groups()) == 3, timeout=TIMEOUT)
+    groups = view.group_model.groups()
+    assert sorted(g.count for g in groups) == [68, 68, 69]
+    assert view.group_model.data(view.group_model.index(0, 0)) == f"{groups[0].label} ({groups[0].count})"
+    assert [chip.text.text() for chip in tab.search_view.chips] == ["Country"]
+    view.tree.expand(view.group_model.index(0, 0))
+    qtbot.waitUntil(lambda: view.group_model.rowCount(view.group_model.index(0, 0)) == groups[0].count,
+                    timeout=TIMEOUT)
+    assert view.pager.text() == "3 groups · 205 records"
+    # removing the facet brings the flat list back
+    qtbot.mouseClick(tab.search_view.chips[0].findChild(object, "facet_remove"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not view.is_grouped() and view.model.counted and view.model.total == 205,
+                    timeout=TIMEOUT)
+
+
+def test_search_by_a_field_with_an_operator_a_filter_and_a_removed_facet(qtbot, contacts):
+    window, tab = open_tab(qtbot, contacts, "res.partner", SCROLL_DOMAIN)
+    view = list_view(qtbot, tab)
+    search = tab.search_view
+    expected_city = contacts.connection.call_kw("res.partner", "search_count",
+                                                [SCROLL_DOMAIN + [["city", "=", "City 3"]]])
+    search.set_custom_filter("city", "=", "City 3")
+    qtbot.mouseClick(search.findChild(object, "custom_add"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.model.counted and view.model.total == expected_city, timeout=TIMEOUT)
+    assert search.chips[0].text.text() == "is equal to City 3"
+    search.filter_action("type_company").trigger()
+    expected_both = contacts.connection.call_kw("res.partner", "search_count", [
+        SCROLL_DOMAIN + [["city", "=", "City 3"], ["is_company", "=", True]]])
+    qtbot.waitUntil(lambda: view.model.counted and view.model.total == expected_both, timeout=TIMEOUT)
+    assert [chip.text.text() for chip in search.chips] == ["is equal to City 3", "Companies"]
+    # Backspace in the empty box removes the last facet, the × of a chip removes that one
+    search.box.setFocus()
+    qtbot.keyClick(search.box, Qt.Key.Key_Backspace)
+    qtbot.waitUntil(lambda: view.model.counted and view.model.total == expected_city, timeout=TIMEOUT)
+    qtbot.mouseClick(search.chips[0].findChild(object, "facet_remove"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.model.counted and view.model.total == SCROLL_COUNT, timeout=TIMEOUT)
+
+
+def test_typing_proposes_fields_and_many2one_records(qtbot, contacts):
+    window, tab = open_tab(qtbot, contacts, "res.partner", SCROLL_DOMAIN)
+    view = list_view(qtbot, tab)
+    search = tab.search_view
+    search.box.setFocus()
+    qtbot.keyClicks(search.box, "Scroll Contact 01")
+    assert search.popup.isVisible()
+    assert search.proposal_items()[0] == "Search Name for: Scroll Contact 01"
+    qtbot.keyClick(search.box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.model.counted and view.model.total == 10, timeout=TIMEOUT)
+    country = contacts.connection.call_kw("res.partner", "search_read", [SCROLL_DOMAIN], {
+        "fields": ["country_id"], "limit": 1, "order": "id"})[0]["country_id"]
+    qtbot.keyClicks(search.box, country[1][:4])
+    labels = search.proposal_items()
+    row = next(i for i, label in enumerate(labels) if label.startswith("Search Country for"))
+    for _ in range(row):
+        qtbot.keyClick(search.box, Qt.Key.Key_Down)
+    qtbot.keyClick(search.box, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: f"  {country[1]}" in search.proposal_items(), timeout=TIMEOUT)
+    qtbot.keyClick(search.box, Qt.Key.Key_Return)
+    expected = contacts.connection.call_kw("res.partner", "search_count", [
+        SCROLL_DOMAIN + [["name", "ilike", "Scroll Contact 01"], ["country_id", "=", country[0]]]])
+    qtbot.waitUntil(lambda: view.model.counted and view.model.total == expected, timeout=TIMEOUT)
+    assert [chip.text.text() for chip in search.chips] == ["Scroll Contact 01", country[1]]
+
+
+def test_double_click_and_enter_open_the_record_with_the_loaded_ids(qtbot, contacts, monkeypatch):
+    window, tab = open_tab(qtbot, contacts, "res.partner", SCROLL_DOMAIN)
+    view = list_view(qtbot, tab)
+    qtbot.waitUntil(lambda: 0 in view.model.loaded_pages(), timeout=TIMEOUT)
+    opened = []
+    monkeypatch.setattr(tab, "open_record", lambda record_id, ids=None: opened.append((record_id, ids)))
+    rect = view.table.visualRect(view.model.index(2, 0))
+    # a real double-click: press and release, then the double-click event
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert opened[0][0] == view.model.record_id(2)
+    assert opened[0][1][:80] == view.model.loaded_ids()[:80]
+    view.table.setCurrentIndex(view.model.index(5, 0))
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert opened[1][0] == view.model.record_id(5)
+
+
+def test_duplicate_then_delete_the_selected_rows(qtbot, contacts):
+    window, tab = open_tab(qtbot, contacts, "res.partner", SCROLL_DOMAIN)
+    view = list_view(qtbot, tab)
+    qtbot.waitUntil(lambda: 0 in view.model.loaded_pages(), timeout=TIMEOUT)
+    view.table.selectRow(0)
+    assert view.duplicate_button.isEnabled() and view.delete_button.isEnabled()
+    original = view.model.record_id(0)
+    qtbot.mouseClick(view.duplicate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.model.counted and view.model.total == SCROLL_COUNT + 1, timeout=TIMEOUT)
+    copies = contacts.connection.call_kw("res.partner", "search", [SCROLL_DOMAIN + [["id", ">", original]]],
+                                         {"order": "id desc", "limit": 1})
+    row = None
+    view.table.scrollToBottom()
+    qtbot.waitUntil(lambda: copies[0] in view.model.loaded_ids(), timeout=TIMEOUT)
+    row = next(r for r in range(view.model.rowCount()) if view.model.record_id(r) == copies[0])
+    view.table.clearSelection()
+    view.table.selectRow(row)
+    qtbot.keyClick(view.table, Qt.Key.Key_Delete)
+    box = view.confirm_box
+    assert box is not None and box.isVisible() and "1 record" in box.text()
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.model.counted and view.model.total == SCROLL_COUNT, timeout=TIMEOUT)
+    assert contacts.connection.call_kw("res.partner", "search_count", [[["id", "=", copies[0]]]]) == 0
+
+
+def test_book_list_shows_decorations_and_the_price_sum(qtbot, live_session):
+    from client_qt.models.list_format import decoration_colour
+    connection = live_session.connection
+    books = connection.call_kw("library.book", "search_read", [[]], {"fields": ["price", "available", "name"]})
+    window, tab = open_tab(qtbot, live_session, "library.book")
+    view = list_view(qtbot, tab)
+    qtbot.waitUntil(lambda: view.footer.isVisible(), timeout=TIMEOUT)
+    price = view.model.column_index("price")
+    total = sum(book["price"] for book in books)
+    from client_qt.qt import QLocale
+    assert view.footer.texts[price] == QLocale().toString(total, "f", 2)
+    assert view.footer.tooltips[price] == "Total value"
+    qtbot.waitUntil(lambda: 0 in view.model.loaded_pages(), timeout=TIMEOUT)
+    for row in range(view.model.rowCount()):
+        data = view.model.row_data(row)
+        brush = view.model.data(view.model.index(row, 0), Qt.ItemDataRole.ForegroundRole)
+        if data["available"]:
+            assert brush is None
+        else:
+            assert brush.color() == decoration_colour("muted")
+    # the footer follows the selection
+    view.table.selectRow(0)
+    qtbot.waitUntil(lambda: view.footer.texts[price] == QLocale().toString(
+        float(view.model.row_data(0)["price"]), "f", 2), timeout=TIMEOUT)
+
+
+def current_editor(view):
+    """The open cell editor of a list (offscreen windows get no keyboard focus, so look for it)."""
+    from client_qt.qt import QWidget
+    editors = [w for w in view.table.viewport().findChildren(QWidget)
+               if w.objectName().startswith("cell_editor_") and w.isVisible()]
+    return editors[-1] if len(editors) == 1 else None
+
+
+def editor_named(view, name):
+    editor = current_editor(view)
+    return editor is not None and editor.objectName() == f"cell_editor_{name}"
+
+
+def test_editable_list_saves_each_row_with_the_keyboard(qtbot, live_session):
+    connection = live_session.connection
+    window, tab = open_tab(qtbot, live_session, "ir.config_parameter",
+                           [["key", "=like", "client.test.%"]])
+    view = list_view(qtbot, tab)
+    table = view.table
+    assert table.editable and view.spec.editable == "bottom"
+    qtbot.mouseClick(view.new_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor_named(view, "key"), timeout=TIMEOUT)
+    qtbot.keyClicks(current_editor(view), "client.test.first")
+    qtbot.keyClick(current_editor(view), Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: editor_named(view, "value"), timeout=TIMEOUT)
+    qtbot.keyClicks(current_editor(view), "one")
+    with qtbot.waitSignal(view.model.row_saved, timeout=TIMEOUT):
+        qtbot.keyClick(current_editor(view), Qt.Key.Key_Return)
+    saved = connection.call_kw("ir.config_parameter", "search_read", [[["key", "=", "client.test.first"]]],
+                               {"fields": ["value"]})
+    assert saved[0]["value"] == "one"
+    # Enter after a new row opens another new row (fast line entry); Escape removes it untouched
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2 and editor_named(view, "key"), timeout=TIMEOUT)
+    assert table.currentIndex().row() == 1
+    qtbot.keyClick(current_editor(view), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=TIMEOUT)
+    # a second row with the same key: the server refuses, the row keeps its edits and shows why
+    qtbot.mouseClick(view.new_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor_named(view, "key"), timeout=TIMEOUT)
+    qtbot.keyClicks(current_editor(view), "client.test.first")
+    qtbot.keyClick(current_editor(view), Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: editor_named(view, "value"), timeout=TIMEOUT)
+    qtbot.keyClicks(current_editor(view), "two")
+    with qtbot.waitSignal(view.model.row_failed, timeout=TIMEOUT):
+        qtbot.keyClick(current_editor(view), Qt.Key.Key_Return)
+    assert not view.error_label.isHidden() and view.error_label.text()
+    assert view.model.is_row_dirty(1)
+    assert view.model.data(view.model.index(1, 0), Qt.ItemDataRole.ToolTipRole) == view.error_label.text()
+    table.setCurrentIndex(view.model.index(1, 0))
+    table.escape_pressed()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=TIMEOUT)
+    # editing an existing cell and pressing Enter writes the row
+    table.edit_cell(0, view.model.column_index("value"))
+    qtbot.waitUntil(lambda: editor_named(view, "value"), timeout=TIMEOUT)
+    editor = current_editor(view)
+    editor.selectAll()
+    qtbot.keyClicks(editor, "changed")
+    with qtbot.waitSignal(view.model.row_saved, timeout=TIMEOUT):
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+    saved = connection.call_kw("ir.config_parameter", "search_read", [[["key", "=", "client.test.first"]]],
+                               {"fields": ["value"]})
+    assert saved[0]["value"] == "changed"
+    connection.call_kw("ir.config_parameter", "unlink", [[saved[0]["id"]]])
+
+
+def test_export_writes_chosen_fields_with_formula_cells_neutralised(qtbot, contacts, tmp_path):
+    connection = contacts.connection
+    hostile = connection.call_kw("res.partner", "create", [{"name": "=HYPERLINK(\"http://x\")", "city": "+1"}])
+    try:
+        window, tab = open_tab(qtbot, contacts, "res.partner", [["id", "in", [hostile]]])
+        view = list_view(qtbot, tab)
+        qtbot.waitUntil(lambda: 0 in view.model.loaded_pages(), timeout=TIMEOUT)
+        view.table.selectRow(0)
+        dialog = view.export()
+        assert dialog.chosen_names() == [c.name for c in view.model.columns]
+        qtbot.waitUntil(lambda: dialog.available.count() > 0, timeout=TIMEOUT)
+        assert dialog.scope_selected.isChecked()
+        path = tmp_path / "partners.csv"
+        dialog.path.setText(str(path))
+        with qtbot.waitSignal(dialog.accepted, timeout=TIMEOUT):
+            qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+        with open(path, encoding="utf-8-sig") as handle:
+            rows = list(csv.reader(handle))
+        assert rows[0][0] == "Name"
+        assert rows[1][0] == "'=HYPERLINK(\"http://x\")"
+        assert rows[1][rows[0].index("City")] == "'+1"
+    finally:
+        connection.call_kw("res.partner", "unlink", [[hostile]])
