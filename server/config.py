@@ -94,6 +94,8 @@ OPTIONS = [
     Option("limit_request", int, 8192, "prefork: requests a worker serves before it is replaced"),
     Option("cron_interval", float, 60.0,
            "seconds between two checks for due scheduled actions (ir.cron); 0 disables the runner"),
+    Option("limit_records", int, 10_000, "records one search/read call returns at most (security.md VAL-5)"),
+    Option("server_action_code", _bool, True, "run server actions of type Python code (security.md EVAL-5)"),
     Option("session_idle_days", int, 7, "days a web session may stay unused"),
     Option("session_lifetime_days", int, 30, "days a web session lives at most"),
     Option("login_attempts_per_login", int, 5,

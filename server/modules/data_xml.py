@@ -39,6 +39,7 @@ from lxml import etree
 from ..exceptions import UserError
 from ..orm.commands import Command
 from ..orm.decorators import _API
+from ..orm.eval_records import RecordData
 from ..tools.safe_eval import safe_eval, time as safe_time
 from ..tools.xml import UnsafeXMLError, parse
 from .data_files import DeclaredIds, ParseError, display_path, full_xmlid
@@ -61,45 +62,6 @@ def _bool_attr(element, name, default):
     if value is None:
         return default
     return value.strip().lower() not in _FALSE_TEXT
-
-
-class ReadOnlyRecords:
-    """Records as data file expressions see them (``obj(ids)``): field values, ``id`` and ``ids``;
-    no methods, so an expression cannot write or escalate (security.md EVAL-3)."""
-
-    __slots__ = ("_records",)
-
-    def __init__(self, records):
-        object.__setattr__(self, "_records", records)
-
-    def __getattr__(self, name):
-        records = object.__getattribute__(self, "_records")
-        if name == "id":
-            return records.id if len(records) == 1 else False
-        if name == "ids":
-            return list(records.ids)
-        if name not in records._fields:
-            raise AttributeError(f"{records._name} has no field {name!r}")
-        value = records[name]
-        return ReadOnlyRecords(value) if hasattr(value, "_ids") else value
-
-    def __setattr__(self, name, value):
-        raise AttributeError("records are read-only in data file expressions")
-
-    def __len__(self):
-        return len(object.__getattribute__(self, "_records"))
-
-    def __bool__(self):
-        return bool(object.__getattribute__(self, "_records"))
-
-    def __iter__(self):
-        return (ReadOnlyRecords(record) for record in object.__getattribute__(self, "_records"))
-
-    def __getitem__(self, index):
-        return ReadOnlyRecords(object.__getattribute__(self, "_records")[index])
-
-    def __repr__(self):
-        return repr(object.__getattribute__(self, "_records"))
 
 
 class XmlDataLoader:
@@ -230,7 +192,7 @@ class XmlDataLoader:
         }
         if model_name:
             model = env[model_name]
-            context["obj"] = lambda ids=(): ReadOnlyRecords(model.browse(ids))
+            context["obj"] = lambda ids=(): RecordData(model.browse(ids))
         return context
 
     def _eval(self, expression, env, model_name=None):

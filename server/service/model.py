@@ -6,26 +6,15 @@ record-level methods, turns recordsets into ids and ``None`` into ``False``, the
 """
 import functools
 import logging
-import re
 import time
 
 from ..db.retry import retrying
 from ..exceptions import AccessError, MissingError, UserError
 from ..orm.environment import Environment
-from ..orm.model import BaseModel
+from ..orm.public_methods import check_method_name, public_method
 
 _logger = logging.getLogger(__name__)
 
-PRIVATE_RE = re.compile(r"^(_.*|init)$")
-
-#: methods of the ORM base class that clients may call (security.md ACL-1); others are refused
-PUBLIC_BASE_METHODS = frozenset({
-    "create", "write", "unlink", "read", "search", "search_read", "search_count", "read_group",
-    "name_search", "name_create", "name_get", "fields_get", "default_get", "copy", "copy_data", "exists",
-    "onchange", "get_views", "fields_view_get", "check_access_rights", "check_access_rule",
-    "export_data", "load", "action_archive", "action_unarchive", "toggle_active", "get_metadata",
-    "get_external_id", "get_xml_id", "fields_get_keys", "user_has_groups", "name_search",
-})
 #: methods that only read: their transaction runs READ ONLY (security.md TRX-B)
 READONLY_METHODS = frozenset({
     "search", "read", "search_read", "search_count", "read_group", "name_search", "name_get",
@@ -46,12 +35,6 @@ def clean_context(context):
     return {key: value for key, value in context.items()
             if isinstance(key, str) and key not in UNTRUSTED_CONTEXT_KEYS and not key.startswith("_")
             or key == "__last_update"}
-
-
-def check_method_name(method):
-    """:raises AccessError: the method is private (checked before any lookup, rpc.md §7 step 2)"""
-    if not isinstance(method, str) or PRIVATE_RE.match(method):
-        raise AccessError(f"Private methods (such as {method}) cannot be called remotely.")
 
 
 def call_kw(runtime, dbname, uid, model_name, method, args, kwargs):
@@ -77,7 +60,7 @@ def call_kw(runtime, dbname, uid, model_name, method, args, kwargs):
         if model_name not in env:
             raise NotFoundError(f"Object {model_name} doesn't exist")
         model = env[model_name]
-        function = _resolve_method(model, method)
+        function = public_method(model, method)
         result = _dispatch(model, function, method, args, kwargs)
         result = wire_value(result)
         env.flush_all()
@@ -147,20 +130,6 @@ def _wrote_while_readonly(exc):
             return True
         exc = exc.__cause__ or exc.__context__
     return False
-
-
-def _resolve_method(model, method):
-    cls = type(model)
-    function = getattr(cls, method, None)
-    if function is None or not callable(function) or isinstance(function, type):
-        raise AttributeError(f"The method '{method}' does not exist on the model '{model._name}'")
-    if getattr(function, "_api_private", False):
-        raise AccessError(f"Private methods (such as {method}) cannot be called remotely.")
-    # a name the ORM base class defines must be in the public table, even when an addon
-    # overrides it (an override of ``modified`` or ``sudo`` does not make it an API)
-    if hasattr(BaseModel, method) and method not in PUBLIC_BASE_METHODS:
-        raise AccessError(f"The method {method} of {model._name} cannot be called remotely.")
-    return function
 
 
 def _dispatch(model, function, method, args, kwargs):

@@ -114,9 +114,14 @@ def test_server_action_code_runs_on_the_active_records(env):
 
 
 def test_server_action_code_cannot_import(env):
-    action = env["ir.actions.server"].create({"name": "Evil", "model_id": env.ref("base.model_res_partner").id,
-                                              "state": "code", "code": "import os"})
-    with pytest.raises(ValidationError):
+    """Refused when saved, and again when run (code stored behind the ORM's back)."""
+    values = {"name": "Evil", "model_id": env.ref("base.model_res_partner").id, "state": "code"}
+    with pytest.raises(ValidationError, match="Import"):
+        env["ir.actions.server"].create({**values, "code": "import os"})
+    action = env["ir.actions.server"].create({**values, "code": "action = 1"})
+    env.cr.execute("UPDATE ir_act_server SET code = 'import os' WHERE id = %s", [action.id])
+    env.invalidate_all()
+    with pytest.raises(ValidationError, match="Import"):
         action.run()
 
 

@@ -257,7 +257,7 @@ def test_vacuum_cleaner_runs_the_collector(committed_env):
     env.cr.commit()
     garbage.unlink()
     env.cr.commit()
-    env["ir.autovacuum"]._run_vacuum_cleaner()
+    env["ir.autovacuum"].run_vacuum_cleaner()
     assert not path_of(env, b"vacuumed").exists()
 
 

@@ -20,14 +20,16 @@ ADDON_FORBIDDEN_PREFIXES = ("bureau.db", "bureau.orm", "bureau.rpc", "bureau.ser
 
 def _imports(path):
     tree = ast.parse(path.read_text(), filename=str(path))
-    package_parts = path.relative_to(ROOT / "server").parts[:-1] if "server" in path.parts else ()
+    top = path.relative_to(ROOT).parts[0]
+    root_package = {"server": "bureau", "client_qt": "client_qt"}.get(top, top)
+    package_parts = path.relative_to(ROOT / top).parts[:-1]
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield alias.name
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                base = ["bureau", *package_parts]
+                base = [root_package, *package_parts]
                 base = base[:len(base) - (node.level - 1)] if node.level > 1 else base
                 module = ".".join(base + ([node.module] if node.module else []))
             else:

@@ -7,8 +7,9 @@ Every kind of action has its own table, and all draw their ids from one sequence
 import logging
 
 from bureau import SQL, api, fields, models
-from bureau.exceptions import UserError
-from bureau.tools.safe_eval import safe_eval
+from bureau.exceptions import UserError, ValidationError
+from bureau.safe_records import ActingEnvironment, ActingRecords, unwrap
+from bureau.tools.safe_eval import SafeEvalError, check_code, safe_eval, safe_exec
 
 _logger = logging.getLogger(__name__)
 
@@ -207,9 +208,11 @@ class IrActionsServer(models.Model):
             _logger.info("server action %s: %s", self.name, message)
             log_lines.append((level, str(message)))
 
+        env = records.env  # the triggering user's rights, never the action's sudo
         return {
-            "env": self.env, "model": self.env[self.model_id.model], "record": records[:1] if records else records,
-            "records": records, "log": log, "UserError": UserError,
+            "env": ActingEnvironment(env), "model": ActingRecords(env[self.model_id.model]),
+            "record": ActingRecords(records[:1]), "records": ActingRecords(records),
+            "log": log, "UserError": UserError, "uid": env.uid,
         }
 
     def run(self):
@@ -226,17 +229,29 @@ class IrActionsServer(models.Model):
             result = action._run_one(records) or result
         return result
 
+    @api.constrains("state", "code")
+    def _check_code(self):
+        for action in self:
+            if action.state == "code" and action.code:
+                try:
+                    check_code(action.code)
+                except SafeEvalError as exc:
+                    raise ValidationError(self.env._("Invalid code in server action %s: %s", action.name, exc)) \
+                        from None
+
     def _run_one(self, records):
+        """Run as the user of ``records`` (the triggering user), never as the sudo action."""
         if self.state == "code":
-            from bureau.tools.safe_eval import safe_exec
+            if not self.pool.config.get("server_action_code", True):
+                raise UserError(self.env._("Server actions running code are switched off on this server."))
             context = self._eval_context(records)
             safe_exec(self.code or "", context)
-            return context.get("action")
+            return unwrap(context.get("action")) or False
         if self.state == "object_write":
             records.write(dict(self.values or {}))
             return False
         if self.state == "object_create":
-            target = self.env[(self.crud_model_id or self.model_id).model]
+            target = records.env[(self.crud_model_id or self.model_id).model]
             target.create(dict(self.values or {}))
             return False
         result = False

@@ -8,6 +8,7 @@ import datetime
 import logging
 
 from bureau import api, fields, models
+from bureau.exceptions import AccessError
 
 _logger = logging.getLogger(__name__)
 
@@ -60,11 +61,12 @@ class IrCron(models.Model):
         return nextcall
 
     def _run_job(self):
-        """Run the job's server action as its user; the caller owns the transaction."""
+        """Run the job's server action as its user (with that user's rights); the caller owns the
+        transaction."""
         self.ensure_one()
         action = self.ir_actions_server_id.with_user(self.user_id).with_context(
             active_model=self.model_id.model, lastcall=self.lastcall)
-        action.sudo().with_context(active_model=self.model_id.model).run()
+        action.run()
 
     def method_direct_trigger(self):
         """Run the jobs now (button "Run Manually")."""
@@ -80,8 +82,10 @@ class IrAutovacuum(models.AbstractModel):
     _description = "Automatic Vacuum"
 
     @api.model
-    def _run_vacuum_cleaner(self):
-        """Call every ``@api.autovacuum`` method of every model (daily cron)."""
+    def run_vacuum_cleaner(self):
+        """Call every ``@api.autovacuum`` method of every model (daily cron; settings group only)."""
+        if not (self.env.is_superuser() or self.env.is_system()):
+            raise AccessError(self.env._("Only administrators can run the auto-vacuum."))
         for model_name, methods in self.pool.autovacuum_methods.items():
             if self.pool[model_name]._abstract:
                 continue

@@ -1,13 +1,14 @@
 """Record rules: which rows of a model a user reaches (orm.md SEC-10 to SEC-14).
 
 ``domain_force`` is a Python expression evaluated with :func:`bureau.tools.safe_eval.safe_eval` and
-the names ``user`` (the current user, empty context), ``time``, ``company_id`` and ``company_ids``.
+the names ``user`` (the current user as read-only record data, security.md EVAL-3), ``time``, ``company_id`` and ``company_ids``.
 Global rules (no group) are intersected; group rules of the user's groups are united, then
 intersected with the global ones.
 """
 from bureau import SQL, api, fields, models
 from bureau.exceptions import ValidationError
 from bureau.osv.expression import AND, OR, normalize_domain
+from bureau.safe_records import RecordData
 from bureau.tools.safe_eval import SafeEvalError, safe_eval
 
 MODES = ("read", "write", "create", "unlink")
@@ -53,7 +54,7 @@ class IrRule(models.Model):
 
     def _eval_context(self, user):
         return {
-            "user": user.with_context({}),
+            "user": RecordData(user.with_context({})),
             "company_id": self.env.company.id,
             "company_ids": self.env.companies.ids,
         }
