@@ -53,7 +53,8 @@ class FakeServer:
         return None
 
     def handle(self, model, method, args, kwargs):
-        args, kwargs = copy.deepcopy(list(args or [])), copy.deepcopy(dict(kwargs or {}))
+        # through JSON, as over the wire: tuples become lists, non-serializable values fail here
+        args, kwargs = json.loads(json.dumps(list(args or []))), json.loads(json.dumps(dict(kwargs or {})))
         with self.lock:
             self.calls.append((model, method, args, kwargs))
         handler = self.handlers.get((model, method))

@@ -485,8 +485,10 @@ class RecordForm(QWidget):
     def missing_fields(self):
         """The visible required fields without a value, and fields with an invalid value."""
         missing = []
+        # a line's inverse many2one is set by the server from the parent that saves it
+        inverse = getattr(self.record, "parent_field", None) if self.record is not None else None
         for entry in self.field_list:
-            if not entry.visible() or entry.state["readonly"]:
+            if not entry.visible() or entry.state["readonly"] or entry.name == inverse:
                 continue
             if entry.widget.invalid or (entry.state["required"] and entry.widget.is_empty()):
                 if entry not in missing:
