@@ -12,6 +12,7 @@ from ..db.retry import retrying
 from ..exceptions import AccessError, MissingError, UserError
 from ..orm.environment import Environment
 from ..orm.public_methods import check_method_name, public_method
+from .arguments import check_call
 
 _logger = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ def call_kw(runtime, dbname, uid, model_name, method, args, kwargs):
     args = list(args or [])
     kwargs = dict(kwargs or {})
     context = clean_context(kwargs.pop("context", None) or {})
+    args, kwargs = check_call(method, args, kwargs, runtime.config.get("limit_records", 10_000))
     attempts = runtime.config.get("db_retry_attempts", 5)
     start = time.perf_counter()
 
