@@ -18,6 +18,7 @@ from ...qt import (QCheckBox, QComboBox, QCompleter, QDate, QDateEdit, QDateTime
 _logger = logging.getLogger(__name__)
 
 INT_RANGE = 2 ** 31 - 1
+ROW_PADDING = 8
 NAME_SEARCH_DELAY_MS = 250
 NAME_SEARCH_LIMIT = 8
 
@@ -108,6 +109,11 @@ class ListDelegate(QStyledItemDelegate):
         button.palette = option.palette
         style = option.widget.style() if option.widget else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_PushButton, button, painter, option.widget)
+
+    def sizeHint(self, option, index):
+        hint = super().sizeHint(option, index)
+        hint.setHeight(max(hint.height(), option.fontMetrics.height() + ROW_PADDING))
+        return hint
 
     def editorEvent(self, event, model, option, index):
         column = index.data(ColumnRole)

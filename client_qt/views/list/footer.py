@@ -3,9 +3,9 @@
 It paints one text per column at the column's current position, following resizes, moves and
 horizontal scrolling of the view's header, so the totals stay under their numbers.
 """
-from ...qt import QFont, QPainter, QPalette, QRect, QSize, QWidget, Qt
+from ...qt import QFont, QPainter, QPalette, QPoint, QRect, QSize, QWidget, Qt
 
-PADDING = 6
+PADDING = 4          # the item views' own text margin, so totals line up with the cells
 
 
 class AggregateFooter(QWidget):
@@ -39,7 +39,8 @@ class AggregateFooter(QWidget):
 
     def column_rect(self, logical):
         """Where a column's text goes, in footer coordinates."""
-        offset = self.view.viewport().mapTo(self, self.view.viewport().rect().topLeft()).x()
+        # the footer is a sibling of the view: go through global coordinates
+        offset = self.mapFromGlobal(self.view.viewport().mapToGlobal(QPoint(0, 0))).x()
         x = offset + self.header.sectionViewportPosition(logical)
         return QRect(x + PADDING, 0, self.header.sectionSize(logical) - 2 * PADDING, self.height())
 

@@ -15,7 +15,7 @@ def _setup_header(header):
     header.setSectionsClickable(True)
     header.setSortIndicatorShown(False)
     header.setHighlightSections(False)
-    header.setStretchLastSection(True)
+    header.setStretchLastSection(False)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -227,6 +227,13 @@ class GroupTree(QTreeView):
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         _setup_header(self.header())
         self.header().setResizeContentsPrecision(0)
+
+    def drawBranches(self, painter, rect, index):
+        # group rows have their own background: carry it under the expand arrow too
+        background = index.data(Qt.ItemDataRole.BackgroundRole)
+        if background is not None and not self.selectionModel().isSelected(index):
+            painter.fillRect(rect, background)
+        super().drawBranches(painter, rect, index)
 
     def keyPressEvent(self, event):
         key = event.key()

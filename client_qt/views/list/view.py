@@ -12,7 +12,7 @@ import logging
 from ...expr import base_names, evaluate_literal
 from ...models.list_model import IdRole, ListModel
 from ...models.tree_model import GroupedListModel, KindRole
-from ...qt import (QAction, QHBoxLayout, QKeySequence, QLabel, QMenu, QMessageBox, QSettings, QStackedWidget,
+from ...qt import (QAction, QEvent, QHBoxLayout, QKeySequence, QLabel, QMenu, QMessageBox, QSettings, QStackedWidget,
                    QToolButton, QVBoxLayout, QWidget, Qt, tr)
 from ..registry import register
 from .editors import ListDelegate
@@ -51,6 +51,9 @@ class ListView(QWidget):
         self.confirm_box = None
         self.export_dialog = None
         self._widths_set = set()
+        self._extra = {}
+        self._user_sized = {}
+        self._resizing = False
         self.model = ListModel(self.session, self.model_name, self.spec, fields, context, self)
         self.group_model = GroupedListModel(self.session, self.model_name, self.spec, fields, context, self)
         self._build()
@@ -134,9 +137,11 @@ class ListView(QWidget):
         tree.doubleClicked.connect(self._tree_activated)
         tree.open_requested.connect(self._tree_activated)
         tree.delete_requested.connect(self.delete_selected)
-        for header, current in ((table.horizontalHeader(), model), (tree.header(), self.group_model)):
+        for header, current, item_view in ((table.horizontalHeader(), model, table),
+                                           (tree.header(), self.group_model, tree)):
             header.sectionClicked.connect(lambda section, m=current: self.sort_by(m, section))
             header.customContextMenuRequested.connect(self._header_menu)
+            header.sectionResized.connect(lambda column, old, new, v=item_view: self._section_resized(v, column))
         table.selectionModel().selectionChanged.connect(self._selection_changed)
         tree.selectionModel().selectionChanged.connect(self._selection_changed)
         table.verticalScrollBar().valueChanged.connect(self._scrolled)
@@ -149,8 +154,11 @@ class ListView(QWidget):
         model.row_saved.connect(lambda *_: self._clear_error())
         self.group_model.load_failed.connect(self.show_error)
         self.group_model.groups_loaded.connect(self._groups_loaded)
+        self.group_model.records_loaded.connect(lambda group: self._fit_columns())
         self.group_model.modelReset.connect(lambda: tree.selectionModel().selectionChanged.connect(
             self._selection_changed, Qt.ConnectionType.UniqueConnection))
+        table.viewport().installEventFilter(self)
+        tree.viewport().installEventFilter(self)
         self._selection_changed()
 
     # -- view protocol ---------------------------------------------------------------------------
@@ -287,7 +295,6 @@ class ListView(QWidget):
         else:
             self.group_model.columns = self.spec.visible_columns(names)
         QSettings().setValue(self._settings_key(), ",".join(sorted(names)))
-        self._widths_set.clear()
         self._fit_columns()
 
     def _fill_columns_menu(self, menu):
@@ -320,18 +327,72 @@ class ListView(QWidget):
         self._update_pager()
 
     def _fit_columns(self):
-        """Size columns to their content once per column set (the user's resizes are kept)."""
+        """Columns as wide as their shown content (at most :data:`MAX_INITIAL_WIDTH`), widened as more
+        rows arrive but never narrowed; a column the user resized keeps its width; the spare width
+        goes to the first text column."""
         view = self.tree if self.is_grouped() else self.table
         header = view.header() if view is self.tree else view.horizontalHeader()
         model = view.model()
-        key = (id(view), tuple(c.name for c in model.columns))
-        if key in self._widths_set or not model.rowCount():
+        if not model.rowCount() or not model.columnCount():
             return
-        self._widths_set.add(key)
-        for column in range(model.columnCount()):
-            view.resizeColumnToContents(column)
-            width = max(header.sectionSize(column), header.sectionSizeHint(column))
-            header.resizeSection(column, min(width + 16, MAX_INITIAL_WIDTH))
+        key = (id(view), tuple(c.name for c in model.columns))
+        first_time = key not in self._widths_set
+        if first_time:
+            self._widths_set.add(key)
+            self._user_sized[id(view)] = set()
+        view.executeDelayedItemsLayout()   # rows inserted a moment ago count in the contents' width
+        self._resizing = True
+        try:
+            self._remove_extra(view, header)
+            for column in range(model.columnCount()):
+                if column in self._user_sized.get(id(view), ()):
+                    continue
+                needed = min(max(view.sizeHintForColumn(column), header.sectionSizeHint(column)) + 16,
+                             MAX_INITIAL_WIDTH)
+                if first_time or needed > header.sectionSize(column):
+                    header.resizeSection(column, needed)
+            self._fill_width(view)
+        finally:
+            self._resizing = False
+
+    def _remove_extra(self, view, header):
+        previous = self._extra.pop(id(view), None)
+        if previous is not None and previous[0] < view.model().columnCount():
+            column, extra = previous
+            header.resizeSection(column, max(header.sectionSize(column) - extra, 20))
+
+    def _section_resized(self, view, column):
+        if not self._resizing:
+            self._user_sized.setdefault(id(view), set()).add(column)
+            self._extra.pop(id(view), None)
+
+    def _fill_width(self, view):
+        """Give the spare width of the viewport to the first text column (not to a check-mark column)."""
+        header = view.header() if view is self.tree else view.horizontalHeader()
+        model = view.model()
+        count = model.columnCount()
+        if not count:
+            return
+        resizing, self._resizing = self._resizing, True
+        try:
+            self._remove_extra(view, header)
+            columns = model.columns
+            target = next((i for i, c in enumerate(columns) if not c.is_button
+                           and c.type in ("char", "text", "many2one", "selection", "reference", "html")), count - 1)
+            used = sum(header.sectionSize(c) for c in range(count) if not header.isSectionHidden(c))
+            spare = view.viewport().width() - used
+            if spare > 0:
+                header.resizeSection(target, header.sectionSize(target) + spare)
+                self._extra[id(view)] = (target, spare)
+        finally:
+            self._resizing = resizing
+
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Resize:
+            for view in (self.table, self.tree):
+                if watched is view.viewport() and view.model() is not None and view.model().columnCount():
+                    self._fill_width(view)
+        return super().eventFilter(watched, event)
 
     def _scrolled(self, *args):
         first, last = self.table.visible_rows()
