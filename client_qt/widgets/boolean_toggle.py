@@ -18,12 +18,12 @@ class ToggleSwitch(QCheckBox):
     def paintEvent(self, event):
         painter = QtGui.QPainter(self)
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
-        palette = self.palette()
+        palette = QPalette(self.palette())  # a copy: nothing here may touch the widget's palette
         rect = self.rect().adjusted(1, 1, -1, -1)
         rect.setWidth(min(rect.width(), 38))
         rect.setHeight(min(rect.height(), 20))
         on = self.isChecked()
-        track = palette.color(QPalette.ColorRole.Highlight) if on else palette.color(QPalette.ColorRole.Mid)
+        track = QColor(palette.color(QPalette.ColorRole.Highlight if on else QPalette.ColorRole.Mid))
         if not self.isEnabled():
             track.setAlpha(110)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -35,7 +35,7 @@ class ToggleSwitch(QCheckBox):
         painter.setBrush(QColor(palette.color(QPalette.ColorRole.Base)))
         painter.drawEllipse(x, rect.top() + 2, knob, knob)
         if self.hasFocus():
-            pen = QtGui.QPen(palette.color(QPalette.ColorRole.Highlight))
+            pen = QtGui.QPen(QColor(palette.color(QPalette.ColorRole.Highlight)))
             pen.setWidth(1)
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)

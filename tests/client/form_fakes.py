@@ -9,6 +9,8 @@ import json
 import threading
 from pathlib import Path
 
+import pytest
+
 from client_qt.rpc.runner import Runner
 from client_qt.views.arch import parse_arch
 
@@ -208,12 +210,39 @@ class FakeTab:
         self.window = window
 
 
+_ALIVE = []
+
+
+def keep(widget):
+    """Keep a top-level widget alive until the end of the test.
+
+    pytest-qt only holds weak references: a top-level widget the test no longer references would
+    be garbage-collected (and its C++ object deleted) in the middle of a later paint event.
+    """
+    _ALIVE.append(widget)
+    return widget
+
+
+@pytest.fixture(autouse=True)
+def keep_widgets_alive():
+    """Import into a test module: deletes the kept widgets through Qt after each test."""
+    yield
+    from client_qt.qt import QApplication, QEvent
+    import shiboken6
+    for widget in _ALIVE:
+        if shiboken6.isValid(widget):
+            widget.close()
+            widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    _ALIVE.clear()
+
+
 def make_form(session, model, arch, fields, models=None, context=None, main_window=None, readonly=False):
-    """A :class:`RecordForm` over a given arch."""
+    """A :class:`RecordForm` over a given arch (kept alive until the end of the test)."""
     from client_qt.views.form.record_form import RecordForm
-    return RecordForm(session, model, parse_arch(arch), fields, models, context=dict(session.context,
-                                                                                     **(context or {})),
-                      main_window=main_window, readonly=readonly)
+    return keep(RecordForm(session, model, parse_arch(arch), fields, models,
+                           context=dict(session.context, **(context or {})), main_window=main_window,
+                           readonly=readonly))
 
 
 def answer_next_question(button):

@@ -7,6 +7,8 @@ from client_qt.qt import QLabel, QPushButton, QtCore, QTabWidget
 from client_qt.views.form import grid
 from form_fakes import FakeSession, make_form, recorded_views
 
+from form_fakes import keep_widgets_alive  # noqa: F401  (autouse)
+
 pytestmark = pytest.mark.qt
 
 FIELDS = {name: {"type": "char", "string": name.title()} for name in ("name", "ref", "city", "zip", "street",

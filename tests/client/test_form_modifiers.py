@@ -7,6 +7,8 @@ from client_qt.qt import QPushButton
 from client_qt.views.form.modifiers import NodeModifiers
 from form_fakes import FakeSession, make_form
 
+from form_fakes import keep_widgets_alive  # noqa: F401  (autouse)
+
 pytestmark = pytest.mark.qt
 
 FIELDS = {

@@ -9,6 +9,8 @@ from client_qt.qt import Qt
 from client_qt.views.form.values import onchange_values, write_values
 from form_fakes import FakeServer, FakeSession, close_notices, make_form, open_notices, recorded_views
 
+from form_fakes import keep_widgets_alive  # noqa: F401  (autouse)
+
 pytestmark = pytest.mark.qt
 
 VIEWS = recorded_views("test_orm_order")

@@ -4,8 +4,10 @@ import pytest
 from client_qt.qt import QMessageBox, Qt
 from client_qt.views.form import FormView
 from client_qt.views.registry import view_class
-from form_fakes import (FakeServer, FakeSession, FakeTab, answer_next_question, close_notices, form_result,
+from form_fakes import (FakeServer, FakeSession, FakeTab, answer_next_question, close_notices, form_result, keep,
                         open_notices)
+
+from form_fakes import keep_widgets_alive  # noqa: F401  (autouse)
 
 pytestmark = pytest.mark.qt
 
@@ -17,7 +19,8 @@ FIELDS = {
     "state": {"type": "selection", "string": "State", "selection": [["draft", "Draft"], ["done", "Done"]],
               "readonly": True},
 }
-ARCH = """<form string="Thing"><header><field name="state" widget="statusbar"/></header>
+ARCH = """<form string="Thing">
+<header><field name="state" widget="statusbar"/></header>
 <sheet><group><field name="name"/><field name="city"/><field name="score"/><field name="total"/></group></sheet></form>"""
 
 
@@ -35,7 +38,7 @@ def server():
 def view(qtbot, server):
     session = FakeSession(server)
     tab = FakeTab(session, "x.thing", form_result("x.thing", ARCH, FIELDS))
-    view = FormView(tab, ARCH, FIELDS)
+    view = keep(FormView(tab, ARCH, FIELDS))
     qtbot.addWidget(view)
     view.resize(800, 500)
     view.show()
@@ -192,7 +195,7 @@ def test_duplicate_and_delete(qtbot, view, server):
 def test_permission_flags_disable_commands(qtbot, server):
     arch = ARCH.replace('<form string="Thing">', '<form string="Thing" create="false" delete="0" edit="false">')
     session = FakeSession(server)
-    view = FormView(FakeTab(session, "x.thing", form_result("x.thing", arch, FIELDS)), arch, FIELDS)
+    view = keep(FormView(FakeTab(session, "x.thing", form_result("x.thing", arch, FIELDS)), arch, FIELDS))
     qtbot.addWidget(view)
     view.activate(record_id=1, ids=[1])
     qtbot.waitUntil(lambda: view.form.record is not None)

@@ -9,6 +9,8 @@ from client_qt.widgets import registry
 from client_qt.widgets.base import FieldSpec
 from form_fakes import FakeServer, FakeSession, make_form
 
+from form_fakes import keep_widgets_alive  # noqa: F401  (autouse)
+
 pytestmark = pytest.mark.qt
 
 

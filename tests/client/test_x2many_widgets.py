@@ -6,6 +6,8 @@ from client_qt.qt import QDialog
 from client_qt.views.form.values import write_values
 from form_fakes import FakeServer, FakeSession, close_notices, make_form, recorded_views
 
+from form_fakes import keep_widgets_alive  # noqa: F401  (autouse)
+
 pytestmark = pytest.mark.qt
 
 VIEWS = recorded_views("test_orm_order")
