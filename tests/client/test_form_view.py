@@ -21,7 +21,8 @@ FIELDS = {
 }
 ARCH = """<form string="Thing">
 <header><field name="state" widget="statusbar"/></header>
-<sheet><group><field name="name"/><field name="city"/><field name="score"/><field name="total"/></group></sheet></form>"""
+<sheet><group><field name="name"/><field name="city"/><field name="score"/><field name="total"/></group>
+</sheet></form>"""
 
 
 @pytest.fixture
