@@ -43,6 +43,9 @@ class ExternalApiConnection(Connection):
                                       "args": [self.db, self.uid, self._password, model, method,
                                                list(args or []), kwargs]})
 
+    def call_button(self, model, method, ids, context=None):
+        return self.call_kw(model, method, [list(ids)], {}, context)
+
 
 def _login(url, db):
     try:

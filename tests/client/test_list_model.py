@@ -305,3 +305,36 @@ def test_new_row_with_an_empty_required_cell_is_not_sent(qtbot, replay_session):
     with qtbot.waitSignal(model.records_changed):
         model.delete_rows([row])
     assert session.connection.calls("unlink")[0][2] == [[saved.args[1]]]
+
+
+def test_arch_root_and_column_attributes():
+    fields = {"name": {"type": "char", "string": "Name"}, "qty": {"type": "integer", "string": "Qty"},
+              "state": {"type": "selection", "selection": [["a", "A"]]}}
+    spec = parse_list('<tree expand="1" default_group_by="state" limit="0x" create="0" export_xlsx="false">'
+                      '<field name="name" width="120px" nolabel="1"/><field name="qty" avg="Mean"/>'
+                      '<field name="state" invisible="1"/><field name="ghost"/>'
+                      '<button name="go" string="Go" column_invisible="context.get(\'hide\')"/></tree>', fields)
+    assert spec.expand and spec.default_group_by == ["state"] and spec.limit == 80
+    assert not spec.create and not spec.export and spec.delete
+    assert spec.columns[0].pixel_width == 120 and spec.columns[0].label == "" and not spec.columns[0].sortable
+    assert spec.columns[1].aggregate == ("avg", "Mean")
+    assert [c.name for c in spec.visible_columns()] == ["name", "qty", "go"]
+    assert spec.field_names == ["name", "qty", "state"]
+
+
+def test_legacy_attrs_and_states_modifiers_per_row():
+    fields = {"name": {"type": "char"}, "state": {"type": "selection"}, "qty": {"type": "integer"}}
+    spec = parse_list("""<tree>
+        <field name="name" attrs="{'invisible': [('state', '=', 'done')], 'readonly': [('qty', '>', 0)]}"/>
+        <field name="qty" states="draft,sent" attrs="{'invisible': [('qty', '=', 0)]}"/>
+        <field name="state" attrs="{'column_invisible': True}"/>
+    </tree>""", fields)
+    name, qty = spec.columns[0], spec.columns[1]
+    assert name.invisible({"state": "done"}) and not name.invisible({"state": "draft"})
+    assert name.readonly({"qty": 2}) and not name.readonly({"qty": 0})
+    # node states AND-ed with attrs invisible (historical rule)
+    assert qty.invisible({"state": "done", "qty": 0})
+    assert not qty.invisible({"state": "draft", "qty": 0})
+    assert not qty.invisible({"state": "draft", "qty": 5})
+    assert not qty.invisible({"state": "done", "qty": 5})
+    assert spec.columns[2].hidden

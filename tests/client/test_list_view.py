@@ -307,3 +307,129 @@ def test_export_writes_chosen_fields_with_formula_cells_neutralised(qtbot, conta
         assert rows[1][rows[0].index("City")] == "'+1"
     finally:
         connection.call_kw("res.partner", "unlink", [[hostile]])
+
+
+LOAN_ARCH = """<list>
+    <header><button name="action_return" type="object" string="Return Selected"/></header>
+    <field name="name"/><field name="book_id"/><field name="state"/>
+    <button name="action_start" type="object" string="Start" invisible="state != 'draft'"/>
+</list>"""
+
+
+def test_row_and_header_buttons_act_on_their_records(qtbot, live_session):
+    from client_qt.views.list.view import ListView
+    connection = live_session.connection
+    book = connection.call_kw("library.book", "search", [[["available", "=", True]]], {"limit": 1})[0]
+    member = connection.call_kw("res.partner", "search", [[["name", "=", "Alice Martin"]]])[0]
+    loan = connection.call_kw("library.loan", "create", [{"book_id": book, "member_id": member}])
+    window, tab = open_tab(qtbot, live_session, "library.loan", [["id", "=", loan]])
+    list_view(qtbot, tab)
+    fields = connection.call_kw("library.loan", "fields_get", [], {})
+    view = ListView(tab, LOAN_ARCH, fields)
+    qtbot.addWidget(view)
+    view.resize(800, 300)
+    view.show()
+    view.activate()
+    qtbot.waitUntil(lambda: 0 in view.model.loaded_pages(), timeout=TIMEOUT)
+    header_button = view.header_buttons[0][1]
+    assert header_button.isHidden()          # header buttons need a selection
+    start = view.model.columnCount() - 1
+    assert view.model.data(view.model.index(0, start)) == "Start"
+    rect = view.table.visualRect(view.model.index(0, start))
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: view.model.row_data(0, fetch=False) is not None
+                    and view.model.row_data(0, fetch=False)["state"] == "ongoing", timeout=TIMEOUT)
+    # invisible="state != 'draft'": the button cell is blank now
+    assert view.model.data(view.model.index(0, start)) == ""
+    view.table.selectRow(0)
+    assert not header_button.isHidden()
+    qtbot.mouseClick(header_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.model.row_data(0, fetch=False) is not None
+                    and view.model.row_data(0, fetch=False)["state"] == "returned", timeout=TIMEOUT)
+    assert connection.call_kw("library.book", "read", [[book], ["available"]])[0]["available"]
+
+
+def test_search_defaults_of_the_action_apply_before_the_first_load(qtbot, contacts):
+    connection = counting(contacts)
+    window, tab = open_tab(qtbot, contacts, "res.partner", SCROLL_DOMAIN,
+                           context={"search_default_type_company": 1, "search_default_group_country": 1})
+    view = list_view(qtbot, tab)
+    assert view.is_grouped()
+    qtbot.waitUntil(lambda: len(view.group_model.groups()) == 3, timeout=TIMEOUT)
+    assert sum(g.count for g in view.group_model.groups()) == 41
+    assert [chip.text.text() for chip in tab.search_view.chips] == ["Companies", "Country"]
+    # the first load already had the filter: no ungrouped read happened before
+    assert connection.calls("search_count", "res.partner") == []
+    assert connection.calls("search_read", "res.partner") == []
+
+
+def test_ctrl_f_focuses_the_search_box(qtbot, live_session):
+    window, tab = open_tab(qtbot, live_session, "library.book")
+    list_view(qtbot, tab)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=TIMEOUT)
+    view = tab.current
+    view.table.setFocus()
+    qtbot.waitUntil(lambda: view.table.hasFocus(), timeout=TIMEOUT)
+    qtbot.keyClick(view.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: tab.search_view.box.hasFocus(), timeout=TIMEOUT)
+
+
+def test_loans_by_start_month_and_this_month_filter(qtbot, live_session):
+    import datetime
+    connection = live_session.connection
+    window, tab = open_tab(qtbot, live_session, "library.loan")
+    view = list_view(qtbot, tab)
+    search = tab.search_view
+    search.group_action("date_start_month").trigger()
+    qtbot.waitUntil(lambda: view.is_grouped() and bool(view.group_model.groups()), timeout=TIMEOUT)
+    expected = connection.call_kw("library.loan", "read_group", [[], ["__count"], ["date_start:month"]], {})
+    assert [g.label for g in view.group_model.groups()] == [g["date_start:month"] for g in expected]
+    assert [chip.text.text() for chip in search.chips] == ["Start Date: Month"]
+    search.model.remove_last()
+    today = datetime.date.today()
+    start = today.replace(day=1)
+    stop = (start + datetime.timedelta(days=32)).replace(day=1)
+    count = connection.call_kw("library.loan", "search_count", [[
+        ["date_start", ">=", start.isoformat()], ["date_start", "<", stop.isoformat()]]])
+    search.filter_action("date_start_month_0").trigger()
+    qtbot.waitUntil(lambda: not view.is_grouped() and view.model.counted and view.model.total == count
+                    and view.model.domain == ["&", ("date_start", ">=", start.isoformat()),
+                                              ("date_start", "<", stop.isoformat())], timeout=TIMEOUT)
+
+
+def test_editable_list_keyboard_moves_between_cells_and_rows(qtbot, live_session):
+    connection = live_session.connection
+    ids = [connection.call_kw("ir.config_parameter", "create", [{"key": f"client.nav.{i}", "value": str(i)}])
+           for i in range(2)]
+    try:
+        window, tab = open_tab(qtbot, live_session, "ir.config_parameter", [["key", "=like", "client.nav.%"]])
+        view = list_view(qtbot, tab)
+        qtbot.waitUntil(lambda: 0 in view.model.loaded_pages() and view.model.rowCount() == 2, timeout=TIMEOUT)
+        table, key, value = view.table, view.model.column_index("key"), view.model.column_index("value")
+        table.edit_cell(0, value)
+        qtbot.waitUntil(lambda: editor_named(view, "value"), timeout=TIMEOUT)
+        current_editor(view).selectAll()
+        qtbot.keyClicks(current_editor(view), "zero")
+        # Down leaves the row: it is saved, and the same column of the next row is edited
+        with qtbot.waitSignal(view.model.row_saved, timeout=TIMEOUT):
+            qtbot.keyClick(current_editor(view), Qt.Key.Key_Down)
+        assert (table.currentIndex().row(), table.currentIndex().column()) == (1, value)
+        assert connection.call_kw("ir.config_parameter", "read", [[ids[0]], ["value"]])[0]["value"] == "zero"
+        # Shift+Tab goes back to the key cell, Tab forward again
+        qtbot.waitUntil(lambda: editor_named(view, "value"), timeout=TIMEOUT)
+        qtbot.keyClick(current_editor(view), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+        qtbot.waitUntil(lambda: editor_named(view, "key"), timeout=TIMEOUT)
+        assert table.currentIndex().column() == key
+        qtbot.keyClick(current_editor(view), Qt.Key.Key_Tab)
+        qtbot.waitUntil(lambda: editor_named(view, "value"), timeout=TIMEOUT)
+        # Tab on the last cell of the last row of a "bottom" list opens a new row
+        qtbot.keyClick(current_editor(view), Qt.Key.Key_Tab)
+        qtbot.waitUntil(lambda: view.model.rowCount() == 3 and editor_named(view, "key"), timeout=TIMEOUT)
+        assert table.currentIndex().row() == 2
+        # Up leaves the untouched new row, which goes away
+        qtbot.keyClick(current_editor(view), Qt.Key.Key_Up)
+        qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=TIMEOUT)
+        assert table.currentIndex().row() == 1
+    finally:
+        connection.call_kw("ir.config_parameter", "unlink", [ids])

@@ -68,6 +68,14 @@ class Column:
     def label(self):
         return "" if self.nolabel else self.string
 
+    @property
+    def pixel_width(self):
+        """The arch ``width`` in pixels (``"120"``, ``"120px"``), None when absent or relative."""
+        text = (self.width or "").strip().lower()
+        if text.endswith("px"):
+            text = text[:-2]
+        return int(text) if text.isdigit() else None
+
 
 @dataclass
 class ButtonColumn:
@@ -127,6 +135,7 @@ class ListSpec:
     export: bool = True
     multi_edit: bool = False
     default_group_by: list = field(default_factory=list)
+    expand: bool = False                               # open the top-level groups at once
     decorations: dict = field(default_factory=dict)   # style -> expression text
     legacy_colours: list = field(default_factory=list)  # [(style, expression text)] first match wins
     legacy_fonts: list = field(default_factory=list)    # [(bf|it, expression text)]
@@ -278,6 +287,7 @@ def parse_list(arch, fields, names=None):
     spec.multi_edit = _flag(root, "multi_edit", False)
     group_by = root.get("default_group_by")
     spec.default_group_by = [g.strip() for g in group_by.split(",") if g.strip()] if group_by else []
+    spec.expand = literal_bool(root.get("expand")) is True
     spec.decorations = _decorations(root)
     spec.legacy_colours = _legacy_pairs(root.get("colors"), LEGACY_COLOURS)
     spec.legacy_fonts = [(("bf" if s.lower() == "bold" else "it" if s.lower() == "italic" else s), e)

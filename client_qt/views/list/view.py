@@ -347,8 +347,9 @@ class ListView(QWidget):
             for column in range(model.columnCount()):
                 if column in self._user_sized.get(id(view), ()):
                     continue
-                needed = min(max(view.sizeHintForColumn(column), header.sectionSizeHint(column)) + 16,
-                             MAX_INITIAL_WIDTH)
+                fixed = getattr(model.columns[column], "pixel_width", None)
+                needed = fixed or min(max(view.sizeHintForColumn(column), header.sectionSizeHint(column)) + 16,
+                                      MAX_INITIAL_WIDTH)
                 if first_time or needed > header.sectionSize(column):
                     header.resizeSection(column, needed)
             self._fill_width(view)
@@ -416,6 +417,9 @@ class ListView(QWidget):
         self.footer.set_texts(texts, tips)
 
     def _groups_loaded(self, parent):
+        if parent is None and self.spec.expand:
+            for row in range(self.group_model.rowCount()):
+                self.tree.expand(self.group_model.index(row, 0))
         if parent is None:
             self._fit_columns()
             texts, tips = {}, {}
