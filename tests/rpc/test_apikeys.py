@@ -164,6 +164,9 @@ def test_expiration_must_be_in_the_future(live_server, rpc_db, user):
     with pytest.raises(xmlrpc.client.Fault) as caught:
         generate(live_server.url, rpc_db, user, expiration_date="2001-01-01 00:00:00")
     assert "future" in caught.value.faultString
+    with pytest.raises(xmlrpc.client.Fault) as caught:
+        generate(live_server.url, rpc_db, user, expiration_date="next tuesday")
+    assert caught.value.faultCode == 2  # a ValidationError, not a server error
 
 
 def test_key_scoped_elsewhere_is_not_accepted_for_rpc(live_server, rpc_db, user):

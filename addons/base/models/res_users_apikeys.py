@@ -62,7 +62,12 @@ class ResUsersApikeys(models.Model):
         self.env["res.users"]._check_own_password(password)
         if not isinstance(name, str) or not name.strip():
             raise UserError(self.env._("An API key needs a description."))
-        expires = fields.Datetime.to_datetime(expiration_date) if expiration_date else None
+        if scope is not False and scope is not None and not isinstance(scope, str):
+            raise ValidationError(self.env._("The scope of an API key is a text."))
+        try:
+            expires = fields.Datetime.to_datetime(expiration_date) if expiration_date else None
+        except (TypeError, ValueError):
+            raise ValidationError(self.env._("Invalid expiration date: %s", str(expiration_date)[:64])) from None
         if expires is not None and expires <= datetime.datetime.utcnow():
             raise ValidationError(self.env._("The expiration date of an API key must be in the future."))
         key = secrets.token_hex(KEY_BYTES)
