@@ -433,3 +433,86 @@ def test_editable_list_keyboard_moves_between_cells_and_rows(qtbot, live_session
         assert table.currentIndex().row() == 1
     finally:
         connection.call_kw("ir.config_parameter", "unlink", [ids])
+
+
+@pytest.fixture
+def settings_in(tmp_path):
+    """QSettings written under a temporary directory instead of the user's configuration."""
+    from client_qt.qt import QSettings
+    previous = QSettings.defaultFormat()
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    yield tmp_path
+    QSettings.setDefaultFormat(previous)
+
+
+def test_optional_columns_are_toggled_and_remembered(qtbot, live_session, settings_in):
+    window, tab = open_tab(qtbot, live_session, "res.partner")
+    view = list_view(qtbot, tab)
+    assert "function" not in [c.name for c in view.model.columns]
+    assert not view.columns_button.isHidden()
+    menu = view.columns_button.menu()
+    menu.aboutToShow.emit()
+    action = menu.findChild(object, "optional_function")
+    assert action is not None and not action.isChecked()
+    action.setChecked(True)
+    assert "function" in [c.name for c in view.model.columns]
+    menu.aboutToShow.emit()
+    menu.findChild(object, "optional_phone").setChecked(False)
+    names = [c.name for c in view.model.columns]
+    assert "phone" not in names and "function" in names
+    # another list of the same view for the same user starts with that choice
+    window2, tab2 = open_tab(qtbot, live_session, "res.partner")
+    view2 = list_view(qtbot, tab2)
+    assert [c.name for c in view2.model.columns] == names
+
+
+BOOK_EDIT_ARCH = """<list editable="top">
+    <field name="name"/><field name="author_id"/><field name="genre"/><field name="price"/>
+</list>"""
+
+
+def test_editable_many2one_selection_and_float_cells(qtbot, live_session):
+    from client_qt.views.list.view import ListView
+    connection = live_session.connection
+    book = connection.call_kw("library.book", "create", [{"name": "Client Edit Book", "price": 1.0}])
+    try:
+        window, tab = open_tab(qtbot, live_session, "library.book", [["id", "=", book]])
+        list_view(qtbot, tab)
+        fields = connection.call_kw("library.book", "fields_get", [], {})
+        view = ListView(tab, BOOK_EDIT_ARCH, fields)
+        qtbot.addWidget(view)
+        view.resize(900, 300)
+        view.show()
+        view.activate()
+        qtbot.waitUntil(lambda: 0 in view.model.loaded_pages(), timeout=TIMEOUT)
+        model, table = view.model, view.table
+        table.edit_cell(0, model.column_index("author_id"))
+        qtbot.waitUntil(lambda: editor_named(view, "author_id"), timeout=TIMEOUT)
+        editor = current_editor(view)
+        qtbot.keyClicks(editor, "Victor")
+        qtbot.waitUntil(lambda: bool(editor.matches) and editor.matches[0][1] == "Victor Hugo", timeout=TIMEOUT)
+        qtbot.keyClick(editor, Qt.Key.Key_Tab)
+        qtbot.waitUntil(lambda: editor_named(view, "genre"), timeout=TIMEOUT)
+        assert model.data(model.index(0, model.column_index("author_id"))) == "Victor Hugo"
+        combo = current_editor(view)
+        combo.setCurrentIndex(combo.findData("poetry"))
+        qtbot.keyClick(combo, Qt.Key.Key_Tab)
+        qtbot.waitUntil(lambda: editor_named(view, "price"), timeout=TIMEOUT)
+        spin = current_editor(view)
+        spin.setValue(12.5)
+        with qtbot.waitSignal(model.row_saved, timeout=TIMEOUT):
+            qtbot.keyClick(spin, Qt.Key.Key_Return)
+        saved = connection.call_kw("library.book", "read", [[book], ["author_id", "genre", "price"]])[0]
+        assert saved["author_id"][1] == "Victor Hugo" and saved["genre"] == "poetry" and saved["price"] == 12.5
+        # text that matches no single record is not silently replaced by a stale first result
+        table.edit_cell(0, model.column_index("author_id"))
+        qtbot.waitUntil(lambda: editor_named(view, "author_id"), timeout=TIMEOUT)
+        editor = current_editor(view)
+        editor.selectAll()
+        qtbot.keyClicks(editor, "Nobody At All")
+        with qtbot.waitSignal(model.row_failed, timeout=TIMEOUT):
+            qtbot.keyClick(editor, Qt.Key.Key_Tab)
+        assert model.data(model.index(0, model.column_index("author_id"))) == "Victor Hugo"
+    finally:
+        connection.call_kw("library.book", "unlink", [[book]])

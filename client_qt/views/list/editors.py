@@ -34,6 +34,7 @@ class Many2oneEditor(QLineEdit):
         self.context = context or {}
         self.value = False
         self.matches = []
+        self.matches_text = None
         self.items = QStandardItemModel(self)
         self.completer_ = QCompleter(self.items, self)
         self.completer_.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
@@ -60,6 +61,7 @@ class Many2oneEditor(QLineEdit):
         if text != self.text():
             return  # a stale answer: the user typed on
         self.matches = [list(pair) for pair in result or []]
+        self.matches_text = text
         self.items.clear()
         for record_id, name in self.matches:
             self.items.appendRow(QStandardItem(name))
@@ -81,6 +83,8 @@ class Many2oneEditor(QLineEdit):
         exact = [m for m in self.matches if m[1].lower() == text.lower()]
         if len(exact) == 1:
             return exact[0]
+        if self.matches_text is not None and self.matches_text.strip() == text and len(self.matches) == 1:
+            return self.matches[0]     # the search of exactly this text found one record
         return None   # unresolved: the cell keeps its value and the row shows why
 
 
