@@ -211,3 +211,12 @@ def test_json_that_is_not_json_is_refused(server, rpc_db):
     error = jsonrpc_error(server, b'{"jsonrpc": "2.0", "params": \xff\xfe')
     assert "Invalid JSON-RPC request" in error["data"]["message"]
     assert_still_serving(server, rpc_db)
+
+
+# -- start-up checks (TRX-C, XML-3) -------------------------------------------------------------------
+def test_start_logs_durability_settings_and_the_expat_version(server):
+    import pyexpat
+    log = server.log()
+    assert "PostgreSQL fsync=on synchronous_commit=on full_page_writes=on" in log \
+        or "is off: a crash of the machine can lose" in log
+    assert pyexpat.EXPAT_VERSION in log
