@@ -241,3 +241,27 @@ def test_reading_methods_run_read_only_and_others_read_write(faults_db, threaded
     rows = client("test.faults.counter", "read", [counter], ["value"], context={"write_on_read": True})
     assert rows[0]["value"] == 1
     assert "wrote in a read-only transaction" in threaded.log()
+
+
+# -- PostgreSQL restart (TRX-B) ------------------------------------------------------------------------
+def restart_embedded_postgres():
+    """``pg_ctl restart -m fast`` of the embedded test cluster (skips the test on an external server)."""
+    if os.environ.get("BUREAU_TEST_DB_URI"):
+        pytest.skip("the PostgreSQL server is external")
+    from bureau.db.embedded import EmbeddedPostgres
+    from conftest import test_data_dir
+    cluster = EmbeddedPostgres(test_data_dir())
+    cluster.bin_dir = cluster._usable_bin_dir()
+    cluster._run(["pg_ctl", "-D", str(cluster.pgdata), "-l", str(cluster.pgdata / "server.log"),
+                  "-m", "fast", "-w", "-t", "60", "restart"])
+
+
+def test_first_call_after_a_postgresql_restart_gets_a_fresh_connection(pg, faults_db, threaded):
+    client = Client(threaded.url, faults_db)
+    # concurrent calls leave several idle connections in the server's pool
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda _: client("test.faults.counter", "search_count", []), range(8)))
+    restart_embedded_postgres()
+    assert client("test.faults.counter", "search_count", [("name", "like", "restart %")]) == 0
+    client("test.faults.counter", "create_slowly", "restart", 2, 0)
+    assert count(pg, faults_db, "restart") == 2
