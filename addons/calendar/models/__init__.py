@@ -1,0 +1,2 @@
+from . import calendar_event_type
+from . import calendar_event
