@@ -152,13 +152,13 @@ def free_port():
 
 @pytest.fixture(scope="session")
 def rpc_db(pg):
-    """A committed database with base, library and the ORM test addons (demo data), for live servers."""
+    """A committed database with base, library, calendar and the ORM test addons (demo data), for live servers."""
     from bureau.modules.loading import install_modules
     from bureau.orm.registry import Registry
 
     name = new_db_name("test_rpc")
     pg.create_database(name)
-    install_modules(pg, name, ["library", "test_orm"], demo=True, admin_password=RPC_ADMIN_PASSWORD)
+    install_modules(pg, name, ["library", "calendar", "test_orm"], demo=True, admin_password=RPC_ADMIN_PASSWORD)
     Registry.delete(name)
     yield name
     Registry.delete(name)

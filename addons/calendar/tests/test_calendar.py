@@ -153,7 +153,8 @@ class TestAllDay(CalendarCase):
 
     def test_quick_create_in_the_all_day_row(self):
         """The calendar view passes default_allday and default_start (unshifted)."""
-        Event = self.Event.with_context(tz="Pacific/Kiritimati", default_allday=True, default_start="2024-05-10 00:00:00")
+        Event = self.Event.with_context(tz="Pacific/Kiritimati", default_allday=True,
+                                        default_start="2024-05-10 00:00:00")
         event = Event.create({"name": "Quick"})
         self.assertEqual((event.start_date, event.stop_date), (d("2024-05-10"), d("2024-05-10")))
 
