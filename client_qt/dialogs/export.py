@@ -10,6 +10,7 @@ import csv
 import logging
 import os
 
+from ..models.calls import OwnedCalls
 from ..models.fields import to_local
 from ..qt import (QDialog, QDialogButtonBox, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
                   QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, Qt, tr)
@@ -64,8 +65,9 @@ class ExportJob:
     """
 
     def __init__(self, session, model, field_names, descriptions, path, ids=None, domain=None, context=None,
-                 on_done=None, on_error=None, on_progress=None, headers=None):
+                 on_done=None, on_error=None, on_progress=None, headers=None, calls=None):
         self.session = session
+        self.calls = calls or session
         self.headers = headers
         self.model = model
         self.field_names = list(field_names)
@@ -92,12 +94,12 @@ class ExportJob:
             chunk = self.ids[self.offset:self.offset + CHUNK]
             if not chunk:
                 return self._finish()
-            self.session.call(self.model, "read", chunk, self.field_names, context=self.context,
-                              on_result=self._chunk, on_error=self._failed)
+            self.calls.call(self.model, "read", chunk, self.field_names, context=self.context,
+                            on_result=self._chunk, on_error=self._failed)
         else:
-            self.session.call(self.model, "search_read", domain=self.domain, fields=self.field_names,
-                              offset=self.offset, limit=CHUNK, context=self.context,
-                              on_result=self._chunk, on_error=self._failed)
+            self.calls.call(self.model, "search_read", domain=self.domain, fields=self.field_names,
+                            offset=self.offset, limit=CHUNK, context=self.context,
+                            on_result=self._chunk, on_error=self._failed)
 
     def _chunk(self, records):
         records = list(records or [])
@@ -123,8 +125,8 @@ class ExportJob:
             for record in result or []:
                 self.tags[relation][record["id"]] = record.get("display_name")
             self._names(pending[1:], records)
-        self.session.call(relation, "read", sorted(ids), ["display_name"], context=self.context,
-                          on_result=arrived, on_error=self._failed)
+        self.calls.call(relation, "read", sorted(ids), ["display_name"], context=self.context,
+                        on_result=arrived, on_error=self._failed)
 
     def _format(self, records):
         for record in records:
@@ -170,6 +172,7 @@ class ExportDialog(QDialog):
         self.context = context or {}
         self.descriptions = {}
         self.job = None
+        self.calls = OwnedCalls(self, session)
         self.available = QListWidget()
         self.available.setObjectName("export_available")
         self.available.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
@@ -224,8 +227,8 @@ class ExportDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
         self.resize(640, 480)
-        session.call(model, "fields_get", attributes=["string", "type", "relation", "selection", "store"],
-                     context=self.context, on_result=self._fields_arrived, on_error=self._show_error)
+        self.calls.call(model, "fields_get", attributes=["string", "type", "relation", "selection", "store"],
+                        context=self.context, on_result=self._fields_arrived, on_error=self._show_error)
 
     def _add_chosen(self, name, label):
         item = QListWidgetItem(label)
@@ -282,6 +285,7 @@ class ExportDialog(QDialog):
         self.job = ExportJob(self.session, self.model, names, descriptions, self.path.text(), ids=ids,
                              domain=self.domain, context=self.context, on_done=self._done,
                              headers=[self.chosen.item(i).text() for i in range(self.chosen.count())],
+                             calls=self.calls,
                              on_error=self._show_error,
                              on_progress=lambda n: self.status.setText(tr("{0} records read…").format(n)))
         self.job.start()

@@ -65,12 +65,13 @@ class Lookups:
     """Names and currencies a list needs besides the rows themselves.
 
     ``tags[relation][id] = display name``; ``currencies[id] = {'symbol', 'position',
-    'decimal_places'}``. :meth:`collect` asks the server for the unknown ones in one call per comodel
+    'decimal_places'}``. :meth:`collect` asks the server (through ``calls``, the owning model's
+    :class:`~client_qt.models.calls.OwnedCalls`) for the unknown ones in one call per comodel
     and calls ``on_change`` when they arrive.
     """
 
-    def __init__(self, session, on_change=None):
-        self.session = session
+    def __init__(self, calls, on_change=None):
+        self.calls = calls
         self.on_change = on_change
         self.tags = {}
         self.currencies = {}
@@ -99,14 +100,14 @@ class Lookups:
                         currency_ids.add(value)
         for relation, ids in wanted.items():
             self._asked.update((relation, i) for i in ids)
-            self.session.call(relation, "read", sorted(ids), ["display_name"], context=context,
-                              on_result=lambda result, relation=relation: self._tags_loaded(relation, result),
-                              on_error=lambda error: _logger.warning("cannot read tag names: %s", error))
+            self.calls.call(relation, "read", sorted(ids), ["display_name"], context=context,
+                            on_result=lambda result, relation=relation: self._tags_loaded(relation, result),
+                            on_error=lambda error: _logger.warning("cannot read tag names: %s", error))
         if currency_ids:
             self._asked.update(("res.currency", i) for i in currency_ids)
-            self.session.call("res.currency", "read", sorted(currency_ids), ["symbol", "position", "decimal_places"],
-                              context=context, on_result=self._currencies_loaded,
-                              on_error=lambda error: _logger.warning("cannot read currencies: %s", error))
+            self.calls.call("res.currency", "read", sorted(currency_ids), ["symbol", "position", "decimal_places"],
+                            context=context, on_result=self._currencies_loaded,
+                            on_error=lambda error: _logger.warning("cannot read currencies: %s", error))
 
     def _tags_loaded(self, relation, result):
         names = self.tags.setdefault(relation, {})
@@ -163,7 +164,7 @@ class RowFormatter:
         kind = column.type
         widget = column.widget
         if widget == "handle":
-            return ""
+            return "☰"      # the drag grip; the value itself is not shown (views.md §11)
         if kind in ("float", "monetary") and widget == "float_time" and value not in (False, None):
             hours = abs(float(value))
             whole, minutes = int(hours), int(round((hours - int(hours)) * 60))

@@ -17,7 +17,8 @@ Rows are ``read`` dicts in wire format; keys starting with ``__`` are the model'
 """
 import logging
 
-from ..qt import QAbstractTableModel, QBrush, QColor, QLocale, QModelIndex, Qt, Signal, tr
+from ..qt import QAbstractTableModel, QBrush, QColor, QLocale, QModelIndex, Qt, QtCore, Signal, tr
+from .calls import OwnedCalls
 from .list_format import ERROR_BACKGROUND, Lookups, RowFormatter, clear_row_cache, is_dark_palette
 
 _logger = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ ValueRole = Qt.ItemDataRole.UserRole + 2
 RowErrorRole = Qt.ItemDataRole.UserRole + 3
 ColumnRole = Qt.ItemDataRole.UserRole + 4
 
+ROWS_MIME = "application/x-bureau-list-rows"
 #: types a cell editor exists for in an editable list
 EDITABLE_TYPES = {"char", "text", "integer", "float", "monetary", "boolean", "date", "datetime", "selection",
                   "many2one"}
@@ -72,6 +74,7 @@ class ListModel(QAbstractTableModel):
     def __init__(self, session, model_name, spec, fields, context=None, parent=None):
         super().__init__(parent)
         self.session = session
+        self.calls = OwnedCalls(self, session)
         self.model_name = model_name
         self.spec = spec
         self.fields = fields
@@ -84,7 +87,7 @@ class ListModel(QAbstractTableModel):
         self.total = 0
         self.counted = False
         self.columns = spec.visible_columns()
-        self.lookups = Lookups(session, self._lookups_arrived)
+        self.lookups = Lookups(self.calls, self._lookups_arrived)
         self.formatter = RowFormatter(spec, fields, session.user_tz, self.context, session.uid, self.lookups)
         self.totals = {}
         self.selected_rows = None
@@ -124,9 +127,9 @@ class ListModel(QAbstractTableModel):
             self.total, self.counted = 0, False
             self.endResetModel()
         generation = self._generation
-        self.session.call(self.model_name, "search_count", self.domain, context=self.context,
-                          on_result=lambda count: self._count_arrived(generation, count),
-                          on_error=lambda error: self._failed(generation, error))
+        self.calls.call(self.model_name, "search_count", self.domain, context=self.context,
+                        on_result=lambda count: self._count_arrived(generation, count),
+                        on_error=lambda error: self._failed(generation, error))
         self._request_page(self._last_page if keep_rows else 0)
         self.refresh_totals()
 
@@ -224,7 +227,7 @@ class ListModel(QAbstractTableModel):
             return
         self._last_page = page
         generation = self._generation
-        self._pending[page] = self.session.call(
+        self._pending[page] = self.calls.call(
             self.model_name, "search_read", domain=self.domain, fields=self.spec.field_names or ["display_name"],
             offset=page * self.page_size, limit=self.page_size, order=self._order(), context=self.context,
             on_result=lambda rows: self._page_arrived(generation, page, rows),
@@ -407,8 +410,10 @@ class ListModel(QAbstractTableModel):
 
     def flags(self, index):
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
+            return Qt.ItemFlag.ItemIsDropEnabled if self.can_reorder() else Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self.can_reorder():
+            flags |= Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
         row = self.row_data(index.row(), fetch=False)
         if row is not None and self.cell_editable(row, self.columns[index.column()]):
             flags |= Qt.ItemFlag.ItemIsEditable
@@ -462,9 +467,9 @@ class ListModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), position, position)
             self._new_rows.append(row)
         self.endInsertRows()
-        self.session.call(self.model_name, "default_get", self.spec.field_names, context=self.context,
-                          on_result=lambda defaults: self._defaults_arrived(row, defaults),
-                          on_error=lambda error: _logger.warning("default_get failed: %s", error))
+        self.calls.call(self.model_name, "default_get", self.spec.field_names, context=self.context,
+                        on_result=lambda defaults: self._defaults_arrived(row, defaults),
+                        on_error=lambda error: _logger.warning("default_get failed: %s", error))
         return position
 
     def _defaults_arrived(self, row, defaults):
@@ -482,8 +487,8 @@ class ListModel(QAbstractTableModel):
             row.setdefault("__defaults", set()).add(name)
         clear_row_cache(row)
         for relation, pairs in to_name.items():
-            self.session.call(relation, "read", [v for _, v in pairs], ["display_name"], context=self.context,
-                              on_result=lambda result, pairs=pairs: self._default_names(row, pairs, result))
+            self.calls.call(relation, "read", [v for _, v in pairs], ["display_name"], context=self.context,
+                            on_result=lambda result, pairs=pairs: self._default_names(row, pairs, result))
         self._row_changed(self.index_of_row(row))
 
     def _default_names(self, row, pairs, result):
@@ -551,23 +556,23 @@ class ListModel(QAbstractTableModel):
                   if name in self.fields and name != "id"}
         row["__saving"] = True
         if is_new:
-            self.session.call(self.model_name, "create", values, context=self.context,
-                              on_result=lambda new_id: self._saved(row, new_id, on_done),
-                              on_error=lambda error: self._save_failed(row, error, on_done))
+            self.calls.call(self.model_name, "create", values, context=self.context,
+                            on_result=lambda new_id: self._saved(row, new_id, on_done),
+                            on_error=lambda error: self._save_failed(row, error, on_done))
         else:
-            self.session.call(self.model_name, "write", [row["id"]], values, context=self.context,
-                              on_result=lambda _: self._saved(row, row["id"], on_done),
-                              on_error=lambda error: self._save_failed(row, error, on_done))
+            self.calls.call(self.model_name, "write", [row["id"]], values, context=self.context,
+                            on_result=lambda _: self._saved(row, row["id"], on_done),
+                            on_error=lambda error: self._save_failed(row, error, on_done))
         return True
 
     def _saved(self, row, record_id, on_done):
         if isinstance(record_id, list):
             record_id = record_id[0]
         row["id"] = record_id
-        self.session.call(self.model_name, "read", [record_id], self.spec.field_names or ["display_name"],
-                          context=self.context,
-                          on_result=lambda result: self._reread(row, result, on_done),
-                          on_error=lambda error: self._save_failed(row, error, on_done))
+        self.calls.call(self.model_name, "read", [record_id], self.spec.field_names or ["display_name"],
+                        context=self.context,
+                        on_result=lambda result: self._reread(row, result, on_done),
+                        on_error=lambda error: self._save_failed(row, error, on_done))
 
     def _reread(self, row, result, on_done):
         for key in ("__orig", "__error", "__saving", "__defaults", "__new", "__touched"):
@@ -617,6 +622,98 @@ class ListModel(QAbstractTableModel):
         clear_row_cache(row)
         self._row_changed(row_index)
 
+    # -- reordering by a handle column (views.md §4.2) ---------------------------------------------
+    def handle_column(self):
+        return next((c for c in self.spec.columns if not c.is_button and c.widget == "handle"
+                     and c.type == "integer"), None)
+
+    def can_reorder(self):
+        """Rows can be dragged when a ``handle`` column exists and the list is ordered by it."""
+        handle = self.handle_column()
+        if handle is None or not self.spec.edit:
+            return False
+        if self.sort_name:
+            return self.sort_name == handle.name and not self.sort_desc
+        first = (self.order or "").split(",")[0].split()
+        return not first or (first[0] == handle.name and (len(first) == 1 or first[1].lower() == "asc"))
+
+    def supportedDropActions(self):
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self):
+        return [ROWS_MIME]
+
+    def mimeData(self, indexes):
+        data = QtCore.QMimeData()
+        rows = sorted({index.row() for index in indexes})
+        data.setData(ROWS_MIME, QtCore.QByteArray(",".join(map(str, rows)).encode()))
+        return data
+
+    def dropMimeData(self, data, action, row, column, parent):
+        if action != Qt.DropAction.MoveAction or not data.hasFormat(ROWS_MIME) or not self.can_reorder():
+            return False
+        sources = [int(r) for r in bytes(data.data(ROWS_MIME)).decode().split(",") if r]
+        target = row if row >= 0 else (parent.row() if parent.isValid() else self.rowCount())
+        self.move_rows(sources, target)
+        return False   # the rows move by the new sequences, after a refresh: Qt must not remove any
+
+    def removeRows(self, row, count, parent=QModelIndex()):
+        return False
+
+    def move_rows(self, sources, target, on_done=None):
+        """Move rows before ``target`` by writing new handle values, then refresh.
+
+        The handle values of the moved range are reused in the new order; then the loaded rows around
+        it are walked once so that values strictly increase (ties broken by renumbering), writing only
+        the rows whose value changes.
+        """
+        handle = self.handle_column()
+        sources = sorted(set(sources))
+        if handle is None or not sources:
+            return False
+        low, high = min(sources[0], target), max(sources[-1], target - 1)
+
+        def server_row(r):
+            data = self.row_data(r, fetch=False) if 0 <= r < self.rowCount() else None
+            return data if data is not None and data.get("id") else None
+        span = [server_row(r) for r in range(low, high + 1)]
+        if any(r is None for r in span):
+            return False
+        moving = [server_row(r) for r in sources]
+        staying = [r for r in span if all(r is not m for m in moving)]
+        insert_at = len([r for r in range(low, target) if r not in sources])
+        ordered = staying[:insert_at] + moving + staying[insert_at:]
+        assigned = {id(r): v for r, v in zip(ordered, sorted(r.get(handle.name) or 0 for r in span))}
+        start, end = low, high
+        while server_row(start - 1) is not None:
+            start -= 1
+        while server_row(end + 1) is not None:
+            end += 1
+        block = [server_row(r) for r in range(start, low)] + ordered + [server_row(r) for r in range(high + 1, end + 1)]
+        changes, last = [], None
+        for row in block:
+            value = assigned.get(id(row), row.get(handle.name) or 0)
+            if last is not None and value <= last:
+                value = last + 1
+            if value != row.get(handle.name):
+                changes.append((row["id"], value))
+            last = value
+        pending = {"left": len(changes)}
+
+        def written(_=None):
+            pending["left"] -= 1
+            if pending["left"] <= 0:
+                self.refresh()
+                if on_done:
+                    on_done(changes)
+        if not changes:
+            written()
+            return True
+        for record_id, value in changes:
+            self.calls.call(self.model_name, "write", [record_id], {handle.name: value}, context=self.context,
+                            on_result=written, on_error=lambda error: (self.load_failed.emit(error), written()))
+        return True
+
     # -- record commands -------------------------------------------------------------------------
     def ids_of(self, rows):
         return [rid for rid in (self.record_id(r) for r in rows) if rid]
@@ -638,8 +735,8 @@ class ListModel(QAbstractTableModel):
             self.records_changed.emit()
             if on_done:
                 on_done(ids)
-        self.session.call(self.model_name, "unlink", ids, context=self.context, on_result=deleted,
-                          on_error=on_error)
+        self.calls.call(self.model_name, "unlink", ids, context=self.context, on_result=deleted,
+                        on_error=on_error)
 
     def duplicate_rows(self, rows, on_done=None, on_error=None):
         """Copy the records of view rows one after the other, then refresh; ``on_done(new_ids)``."""
@@ -650,8 +747,8 @@ class ListModel(QAbstractTableModel):
             if result is not None:
                 new_ids.append(result[0] if isinstance(result, list) else result)
             if len(new_ids) < len(ids):
-                self.session.call(self.model_name, "copy", ids[len(new_ids)], context=self.context,
-                                  on_result=next_copy, on_error=on_error)
+                self.calls.call(self.model_name, "copy", ids[len(new_ids)], context=self.context,
+                                on_result=next_copy, on_error=on_error)
                 return
             self.refresh()
             self.records_changed.emit()
@@ -680,9 +777,9 @@ class ListModel(QAbstractTableModel):
             return
         generation = self._generation
         specs = [f"{c.name}:{c.aggregate[0]}" for c in columns]
-        self.session.call(self.model_name, "read_group", self.domain, specs, [], lazy=True, context=self.context,
-                          on_result=lambda groups: self._totals_arrived(generation, columns, groups),
-                          on_error=lambda error: _logger.warning("totals failed: %s", error))
+        self.calls.call(self.model_name, "read_group", self.domain, specs, [], lazy=True, context=self.context,
+                        on_result=lambda groups: self._totals_arrived(generation, columns, groups),
+                        on_error=lambda error: _logger.warning("totals failed: %s", error))
 
     def _totals_arrived(self, generation, columns, groups):
         if generation != self._generation or self.selected_rows is not None:

@@ -13,6 +13,7 @@
 import logging
 
 from ..qt import QAbstractItemModel, QBrush, QFont, QLocale, QModelIndex, QPalette, QApplication, Qt, Signal, tr
+from .calls import OwnedCalls
 from .list_format import Lookups, RowFormatter
 from .list_model import ColumnRole, IdRole
 
@@ -74,6 +75,7 @@ class GroupedListModel(QAbstractItemModel):
     def __init__(self, session, model_name, spec, fields, context=None, parent=None):
         super().__init__(parent)
         self.session = session
+        self.calls = OwnedCalls(self, session)
         self.model_name = model_name
         self.spec = spec
         self.fields = fields
@@ -86,7 +88,7 @@ class GroupedListModel(QAbstractItemModel):
         self.group_by = []
         self.columns = spec.visible_columns()
         self.root = Node("root")
-        self.lookups = Lookups(session, self._lookups_arrived)
+        self.lookups = Lookups(self.calls, self._lookups_arrived)
         self.formatter = RowFormatter(spec, fields, session.user_tz, self.context, session.uid, self.lookups)
         self._generation = 0
 
@@ -138,10 +140,10 @@ class GroupedListModel(QAbstractItemModel):
         groupby = self.group_by[level]
         parent.loading = True
         generation = self._generation
-        self.session.call(self.model_name, "read_group", parent.domain, self.aggregate_specs(), [groupby],
-                          orderby=self._group_order(groupby), lazy=True, context=self.context,
-                          on_result=lambda groups: self._groups_arrived(generation, parent, level, groups),
-                          on_error=lambda error: self._failed(generation, parent, error))
+        self.calls.call(self.model_name, "read_group", parent.domain, self.aggregate_specs(), [groupby],
+                        orderby=self._group_order(groupby), lazy=True, context=self.context,
+                        on_result=lambda groups: self._groups_arrived(generation, parent, level, groups),
+                        on_error=lambda error: self._failed(generation, parent, error))
 
     def _groups_arrived(self, generation, parent, level, groups):
         if generation != self._generation:
@@ -180,11 +182,11 @@ class GroupedListModel(QAbstractItemModel):
     def _load_records(self, group):
         group.loading = True
         generation = self._generation
-        self.session.call(self.model_name, "search_read", domain=group.domain,
-                          fields=self.spec.field_names or ["display_name"], offset=group.loaded_records,
-                          limit=self.page_size, order=self._record_order(), context=self.context,
-                          on_result=lambda rows: self._records_arrived(generation, group, rows),
-                          on_error=lambda error: self._failed(generation, group, error))
+        self.calls.call(self.model_name, "search_read", domain=group.domain,
+                        fields=self.spec.field_names or ["display_name"], offset=group.loaded_records,
+                        limit=self.page_size, order=self._record_order(), context=self.context,
+                        on_result=lambda rows: self._records_arrived(generation, group, rows),
+                        on_error=lambda error: self._failed(generation, group, error))
 
     def _record_order(self):
         if self.sort_name:

@@ -338,3 +338,25 @@ def test_legacy_attrs_and_states_modifiers_per_row():
     assert not qty.invisible({"state": "draft", "qty": 5})
     assert not qty.invisible({"state": "done", "qty": 5})
     assert spec.columns[2].hidden
+
+
+def test_replies_for_a_destroyed_owner_are_dropped(qtbot, qapp):
+    import threading
+    from client_qt.models.calls import OwnedCalls
+    from client_qt.qt import QObject
+    from client_qt.session import Session
+    from replay import ReplayConnection
+    session = Session(ReplayConnection("list_partner_views"))
+    gate, results = threading.Event(), []
+    owner = QObject()
+    OwnedCalls(owner, session).run(lambda: gate.wait(10) and "late", on_result=results.append)
+    with qtbot.waitSignal(owner.destroyed):
+        owner.deleteLater()
+    gate.set()
+    session.runner.wait()
+    qapp.processEvents()
+    assert results == []
+    living = QObject()
+    OwnedCalls(living, session).run(lambda: "answer", on_result=results.append)
+    qtbot.waitUntil(lambda: results == ["answer"])
+    session.runner.wait()

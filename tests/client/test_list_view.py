@@ -516,3 +516,45 @@ def test_editable_many2one_selection_and_float_cells(qtbot, live_session):
         assert model.data(model.index(0, model.column_index("author_id"))) == "Victor Hugo"
     finally:
         connection.call_kw("library.book", "unlink", [[book]])
+
+
+LINE_ARCH = '<list><field name="sequence" widget="handle"/><field name="name"/></list>'
+
+
+def test_rows_dragged_by_the_handle_get_new_sequences(qtbot, live_session):
+    from client_qt.models.list_model import ListModel
+    from client_qt.qt import QModelIndex
+    from client_qt.views.list.parser import parse_list
+    connection = live_session.connection
+    parent = connection.call_kw("test.orm.all.types", "create", [{"name": "Handle parent"}])
+    lines = [connection.call_kw("test.orm.line", "create", [{"name": name, "sequence": 10, "all_types_id": parent}])
+             for name in ("a", "b", "c", "d")]
+    try:
+        fields = connection.call_kw("test.orm.line", "fields_get", [], {})
+        model = ListModel(live_session, "test.orm.line", parse_list(LINE_ARCH, fields), fields)
+        model.set_search([["all_types_id", "=", parent]])
+        qtbot.waitUntil(lambda: 0 in model.loaded_pages() and model.rowCount() == 4, timeout=TIMEOUT)
+        assert model.can_reorder()
+        assert model.data(model.index(0, 0)) == "☰"
+        assert model.flags(model.index(0, 1)) & Qt.ItemFlag.ItemIsDragEnabled
+        # drop row 3 ("d") before row 1 the way a view does it
+        data = model.mimeData([model.index(3, 1)])
+        with qtbot.waitSignal(model.page_loaded, timeout=TIMEOUT):
+            assert not model.dropMimeData(data, Qt.DropAction.MoveAction, 1, 0, QModelIndex())
+        qtbot.waitUntil(lambda: [model.data(model.index(r, 1)) for r in range(4)] == ["a", "d", "b", "c"],
+                        timeout=TIMEOUT)
+        stored = connection.call_kw("test.orm.line", "search_read", [[["all_types_id", "=", parent]]],
+                                    {"fields": ["name", "sequence"]})
+        assert [(r["name"], r["sequence"]) for r in stored] == [("a", 10), ("d", 11), ("b", 12), ("c", 13)]
+        # "a" down below "d": the two swap their values, the others keep theirs
+        connection_calls = []
+        with qtbot.waitSignal(model.page_loaded, timeout=TIMEOUT):
+            model.move_rows([0], 2, on_done=connection_calls.extend)
+        assert sorted(connection_calls) == sorted([(lines[3], 10), (lines[0], 11)])
+        qtbot.waitUntil(lambda: [model.data(model.index(r, 1)) for r in range(4)] == ["d", "a", "b", "c"],
+                        timeout=TIMEOUT)
+        # sorted by another column, the handle does not drag
+        model.toggle_sort(1)
+        assert not model.can_reorder()
+    finally:
+        connection.call_kw("test.orm.all.types", "unlink", [[parent]])

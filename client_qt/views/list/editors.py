@@ -10,6 +10,7 @@ import datetime
 import logging
 
 from ...models.fields import DATE_FMT, DATETIME_FMT, to_local, to_utc_string
+from ...models.calls import OwnedCalls
 from ...models.list_model import ColumnRole, ValueRole
 from ...qt import (QCheckBox, QComboBox, QCompleter, QDate, QDateEdit, QDateTime, QDateTimeEdit, QDoubleSpinBox,
                    QEvent, QLineEdit, QSpinBox, QStandardItem, QStandardItemModel, QStyle, QStyledItemDelegate,
@@ -29,6 +30,7 @@ class Many2oneEditor(QLineEdit):
     def __init__(self, session, relation, domain=None, context=None, parent=None):
         super().__init__(parent)
         self.session = session
+        self.calls = OwnedCalls(self, session)
         self.relation = relation
         self.domain = domain or []
         self.context = context or {}
@@ -52,10 +54,10 @@ class Many2oneEditor(QLineEdit):
 
     def search(self):
         text = self.text()
-        self.session.call(self.relation, "name_search", text, domain=self.domain, operator="ilike",
-                          limit=NAME_SEARCH_LIMIT, context=self.context,
-                          on_result=lambda result, text=text: self._matches(text, result),
-                          on_error=lambda error: _logger.warning("name_search failed: %s", error))
+        self.calls.call(self.relation, "name_search", text, domain=self.domain, operator="ilike",
+                        limit=NAME_SEARCH_LIMIT, context=self.context,
+                        on_result=lambda result, text=text: self._matches(text, result),
+                        on_error=lambda error: _logger.warning("name_search failed: %s", error))
 
     def _matches(self, text, result):
         if text != self.text():

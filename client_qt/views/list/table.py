@@ -213,6 +213,7 @@ class GroupTree(QTreeView):
 
     open_requested = Signal(object)         # index
     delete_requested = Signal()
+    button_requested = Signal(object, object)  # column, index
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -227,6 +228,9 @@ class GroupTree(QTreeView):
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         _setup_header(self.header())
         self.header().setResizeContentsPrecision(0)
+
+    def button_clicked(self, column, index):
+        self.button_requested.emit(column, index)
 
     def drawBranches(self, painter, rect, index):
         # group rows have their own background: carry it under the expand arrow too

@@ -10,6 +10,7 @@ goes through the session's runner.
 import logging
 
 from ...expr import base_names, evaluate_literal
+from ...models.calls import OwnedCalls
 from ...models.list_model import IdRole, ListModel
 from ...models.tree_model import GroupedListModel, KindRole
 from ...qt import (QAction, QEvent, QHBoxLayout, QKeySequence, QLabel, QMenu, QMessageBox, QSettings, QStackedWidget,
@@ -38,6 +39,7 @@ class ListView(QWidget):
         self.setObjectName("list_view")
         self.tab = tab
         self.session = tab.session
+        self.calls = OwnedCalls(self, self.session)
         self.model_name = tab.model
         self.fields = fields
         self.view_id = view_id
@@ -100,7 +102,8 @@ class ListView(QWidget):
         self.table.setItemDelegate(self.delegate)
         self.tree = GroupTree()
         self.tree.setModel(self.group_model)
-        self.tree.setItemDelegate(ListDelegate(self.table, self.session, lambda: self.group_model.context))
+        self.tree_delegate = ListDelegate(self.tree, self.session, lambda: self.group_model.context)
+        self.tree.setItemDelegate(self.tree_delegate)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.tree)
@@ -137,6 +140,7 @@ class ListView(QWidget):
         tree.doubleClicked.connect(self._tree_activated)
         tree.open_requested.connect(self._tree_activated)
         tree.delete_requested.connect(self.delete_selected)
+        tree.button_requested.connect(self.run_group_row_button)
         for header, current, item_view in ((table.horizontalHeader(), model, table),
                                            (tree.header(), self.group_model, tree)):
             header.sectionClicked.connect(lambda section, m=current: self.sort_by(m, section))
@@ -317,7 +321,18 @@ class ListView(QWidget):
         menu.popup(header.mapToGlobal(position))
 
     # -- display ---------------------------------------------------------------------------------
+    def _update_drag(self):
+        """Drag and drop of rows only while the list is ordered by its handle column."""
+        from ...qt import QAbstractItemView
+        enabled = self.model.can_reorder() and not self.is_grouped()
+        self.table.setDragEnabled(enabled)
+        self.table.setAcceptDrops(enabled)
+        self.table.setDropIndicatorShown(enabled)
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove if enabled
+                                   else QAbstractItemView.DragDropMode.NoDragDrop)
+
     def _table_reset(self):
+        self._update_drag()
         self.table.selectionModel().selectionChanged.connect(self._selection_changed,
                                                              Qt.ConnectionType.UniqueConnection)
         self._fit_columns()
@@ -473,8 +488,8 @@ class ListView(QWidget):
 
         def do_delete():
             if self.is_grouped():
-                self.session.call(self.model_name, "unlink", ids, context=self.context,
-                                  on_result=lambda _: self.group_model.refresh(), on_error=self.show_error)
+                self.calls.call(self.model_name, "unlink", ids, context=self.context,
+                                on_result=lambda _: self.group_model.refresh(), on_error=self.show_error)
             else:
                 self.model.delete_rows(rows, on_error=self.show_error)
         if not confirm:
@@ -522,6 +537,11 @@ class ListView(QWidget):
             return
         self._run_button(column.name, column.type, column.context, column.confirm, [record_id], record_id)
 
+    def run_group_row_button(self, column, index):
+        record_id = index.data(IdRole)
+        if record_id:
+            self._run_button(column.name, column.type, column.context, column.confirm, [record_id], record_id)
+
     def _run_button(self, name, kind, context_text, confirm, ids, active_id):
         context = dict(self.model.context)
         context.update({"active_id": active_id, "active_ids": ids, "active_model": self.model_name})
@@ -537,8 +557,8 @@ class ListView(QWidget):
                 if window is not None:
                     window.open_action(int(name), context=context)
                 return
-            self.session.runner.call(self.session.connection.call_button, self.model_name, name, ids, context,
-                                     on_result=self._button_done, on_error=self.show_error)
+            self.calls.run(self.session.connection.call_button, self.model_name, name, ids, context,
+                           on_result=self._button_done, on_error=self.show_error)
         if confirm:
             self.confirm_box = self._confirm(confirm, run)
             return

@@ -14,6 +14,7 @@ from ...expr import evaluate_literal
 from ...qt import (QAction, QComboBox, QFrame, QHBoxLayout, QKeySequence, QLabel, QLineEdit, QMenu, QPushButton,
                    QShortcut, QSizePolicy, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget, Qt,
                    Signal, tr)
+from ...models.calls import OwnedCalls
 from ..registry import register
 from .domain import GRANULARITIES, OPERATORS, operator_kind, parse_value
 from .facets import SearchModel
@@ -103,6 +104,7 @@ class SearchView(QWidget):
         self.setObjectName("search_view")
         self.tab = tab
         self.session = tab.session
+        self.calls = OwnedCalls(self, self.session)
         self.model_name = tab.model
         self.fields = fields
         self.view_id = view_id
@@ -111,6 +113,7 @@ class SearchView(QWidget):
         self.model = SearchModel(self.spec, fields, self.context, self.session.uid, self.session.user_tz,
                                  parent=self)
         self.all_fields = None
+        self._generation = 0
         self._build()
         self.model.changed.connect(self._changed)
         self.model.labels_changed.connect(self._show_facets)
@@ -228,13 +231,14 @@ class SearchView(QWidget):
 
     def _resolve_name(self, search_field, record_id, set_label):
         relation = search_field.description.get("relation")
-        self.session.call(relation, "read", [record_id], ["display_name"], context=self.context,
-                          on_result=lambda result: set_label(result[0]["display_name"] if result else str(record_id)),
-                          on_error=lambda error: set_label(str(record_id)))
+        self.calls.call(relation, "read", [record_id], ["display_name"], context=self.context,
+                        on_result=lambda result: set_label(result[0]["display_name"] if result else str(record_id)),
+                        on_error=lambda error: set_label(str(record_id)))
 
     # -- proposals -------------------------------------------------------------------------------
     def _text_edited(self, text):
         proposals = self.model.proposals(text)
+        self._generation += 1      # items of the previous text are gone: late record lists are dropped
         self.popup.clear()
         if not proposals:
             self.hide_proposals()
@@ -255,7 +259,8 @@ class SearchView(QWidget):
         origin = self.box.mapTo(window, self.box.rect().bottomLeft())
         rows = sum(1 + (self.popup.topLevelItem(i).childCount() if self.popup.topLevelItem(i).isExpanded() else 0)
                    for i in range(self.popup.topLevelItemCount()))
-        height = min(rows, 12) * (self.popup.fontMetrics().height() + 8) + 8
+        row_height = max(self.popup.sizeHintForRow(0), self.popup.fontMetrics().height() + 2)
+        height = min(rows, 12) * row_height + 2 * self.popup.frameWidth() + 2
         self.popup.setGeometry(origin.x(), origin.y() + 2, max(self.box.width(), 360), height)
         self.popup.show()
         self.popup.raise_()
@@ -310,13 +315,16 @@ class SearchView(QWidget):
         if search_field.domain:
             domain = evaluate_literal(search_field.domain, {}, self.model.names(), default=[]) or []
         text = proposal.value[0]
-        self.session.call(search_field.description.get("relation"), "name_search", text, domain=domain,
-                          operator="ilike", limit=NAME_SEARCH_LIMIT, context=self.context,
-                          on_result=lambda result: self._records_found(item, search_field, result),
-                          on_error=lambda error: _logger.warning("name_search failed: %s", error))
+        generation = self._generation
+        self.calls.call(search_field.description.get("relation"), "name_search", text, domain=domain,
+                        operator="ilike", limit=NAME_SEARCH_LIMIT, context=self.context,
+                        on_result=lambda result: self._records_found(generation, item, search_field, result),
+                        on_error=lambda error: _logger.warning("name_search failed: %s", error))
 
-    def _records_found(self, item, search_field, result):
+    def _records_found(self, generation, item, search_field, result):
         from .facets import Proposal
+        if generation != self._generation:
+            return
         for record_id, name in result or []:
             child = QTreeWidgetItem([name])
             child.setData(0, PROPOSAL_ROLE, Proposal(search_field, name, (record_id, name)))
@@ -420,11 +428,11 @@ class SearchView(QWidget):
 
     def _load_all_fields(self):
         self.all_fields = {}
-        self.session.call(self.model_name, "fields_get",
-                          attributes=["string", "type", "relation", "selection", "store", "groupable", "searchable",
-                                      "sortable"],
-                          context=self.context, on_result=self._all_fields_arrived,
-                          on_error=lambda error: _logger.warning("fields_get failed: %s", error))
+        self.calls.call(self.model_name, "fields_get",
+                        attributes=["string", "type", "relation", "selection", "store", "groupable", "searchable",
+                                    "sortable"],
+                        context=self.context, on_result=self._all_fields_arrived,
+                        on_error=lambda error: _logger.warning("fields_get failed: %s", error))
 
     def _all_fields_arrived(self, fields):
         self.all_fields = dict(fields or {})
