@@ -66,7 +66,8 @@ class FormDialog(QDialog):
         self.context = dict(context or {})
         self.form = RecordForm(session, model, root, fields, models, context=self.context, main_window=main_window,
                                readonly=readonly)
-        self.runner = ButtonRunner(self.form, self._save_for_button, self.reload, close=self.close_dialog)
+        self.runner = ButtonRunner(self.form, self._save_for_button, self.reload, close=self.close_dialog,
+                                   close_on_done=mode == WIZARD)
         self.form.button_clicked.connect(self.runner.run)
         self.button_row = QHBoxLayout()
         self.button_row.addStretch(1)

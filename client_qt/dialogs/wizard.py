@@ -32,8 +32,11 @@ def action_context(session, action, context=None):
     result = dict(session.context or {})
     own = action.get("context")
     if isinstance(own, str):
-        own = evaluate_literal(own, {"context": dict(result, **(context or {}))},
-                               base_names(result, session.uid), default={})
+        # the opener's active_id/active_ids/active_model are names of the action's context text
+        values = {"active_id": False, "active_ids": [], "active_model": False}
+        values.update({k: v for k, v in (context or {}).items() if k.startswith("active_")})
+        values["context"] = dict(result, **(context or {}))
+        own = evaluate_literal(own, values, base_names(result, session.uid), default={})
     result.update(own or {})
     result.update(context or {})
     return result

@@ -126,7 +126,8 @@ class FieldWidget(QWidget):
         if spec.help:
             self.setToolTip(spec.help)
         self.setFocusProxy(self.editor)
-        policy = QSizePolicy.Policy.Expanding if self.stretch else QSizePolicy.Policy.Preferred
+        # one-line widgets keep their height: the rows of a grid given more room do not grow
+        policy = QSizePolicy.Policy.Expanding if self.stretch else QSizePolicy.Policy.Fixed
         self.setSizePolicy(QSizePolicy.Policy.Expanding, policy)
 
     # -- to override --------------------------------------------------------------------------------
@@ -149,6 +150,10 @@ class FieldWidget(QWidget):
     def depends(self):
         """Other fields whose changes the widget shows (currency of an amount, file name ...)."""
         return ()
+
+    def has_pending(self):
+        """Whether the user typed something not committed yet (an onchange answer must not erase it)."""
+        return bool(getattr(self, "_typed", False) or getattr(self, "_dirty", False))
 
     def apply_readonly(self, readonly):
         """Switch the editor and the read-only rendering."""

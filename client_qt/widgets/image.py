@@ -54,7 +54,7 @@ class ImageWidget(BinaryWidget):
         self.info.hide()
         buttons.addWidget(self.upload_button)
         buttons.addWidget(self.clear_button)
-        layout.addWidget(self.thumbnail, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.thumbnail, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addLayout(buttons)
         layout.addStretch(1)
         return box

@@ -264,6 +264,9 @@ class Many2oneWidget(FieldWidget):
         if self.input._typed:
             self.input.resolve()
 
+    def has_pending(self):
+        return self.input._typed
+
     def _chosen(self, value):
         if value != self.value:
             self.commit(value)

@@ -114,3 +114,6 @@ class ReferenceWidget(FieldWidget):
     def commit_pending(self):
         if self.input._typed:
             self.input.resolve()
+
+    def has_pending(self):
+        return self.input._typed

@@ -49,6 +49,22 @@ class Column:
         self.label = self.spec.label
 
 
+def cell_text(description, value, line, user_tz):
+    """The text of a cell: dates as the date widgets show them, other types as the field type does."""
+    kind = description.get("type")
+    if kind in ("date", "datetime") and value:
+        from ..qt import QDate, QLocale, QTime
+        from ..models.fields import to_local
+        from .date import date_format
+        if kind == "date":
+            year, month, day = (int(part) for part in str(value)[:10].split("-"))
+            return QLocale().toString(QDate(year, month, day), date_format())
+        moment = to_local(value, user_tz)
+        return (QLocale().toString(QDate(moment.year, moment.month, moment.day), date_format()) + " "
+                + QLocale().toString(QTime(moment.hour, moment.minute), "HH:mm"))
+    return field_type(description).display(value, line, user_tz)
+
+
 def ensure_line(x2many, key, fields, values, parent_field=None):
     """The sub-record of line ``key`` holding the read ``values`` (edited values are kept)."""
     line = x2many.records.get(key)
@@ -138,7 +154,7 @@ class LineHost:
     def fields_spec(self):
         return {name: {} for name in self.record.fields if name not in self.record.lines}
 
-    def apply_onchange(self, result):
+    def apply_onchange(self, result, since=None):
         values = {k: v for k, v in (result.get("value") or {}).items() if k in self.record.fields}
         self.applying = True
         try:
@@ -379,7 +395,7 @@ class EmbeddedList(QWidget):
                     invisible = column.modifiers.evaluate(line_values, names)["invisible"] \
                         if column.modifiers.sources.get("invisible") is not None else False
                     value = line.get(column.name)
-                    text = "" if invisible else field_type(column.spec.description).display(value, line, user_tz)
+                    text = "" if invisible else cell_text(column.spec.description, value, line, user_tz)
                 item = QtWidgets.QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, key)
                 if field_type(column.spec.description).align_right:

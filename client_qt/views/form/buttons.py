@@ -8,7 +8,8 @@
 * ``type="workflow"`` (or no type, legacy) saves and sends the signal.
 
 The button stays disabled until the call returns (no double submission). A returned
-``ir.actions.act_window_close`` closes the dialog the form is in, or reloads the form.
+``ir.actions.act_window_close`` closes the dialog the form is in, or reloads the form; a wizard's
+button that returns nothing closes the wizard too.
 """
 import logging
 
@@ -24,13 +25,15 @@ class ButtonRunner:
     :param save: ``save(callback)``: save if needed, then ``callback(ok)``
     :param reload: ``reload()``: read the record again
     :param close: ``close(discard)`` for a form shown in a dialog, else None
+    :param close_on_done: close the dialog when a button returns no action (wizards)
     """
 
-    def __init__(self, form, save, reload, close=None):
+    def __init__(self, form, save, reload, close=None, close_on_done=False):
         self.form = form
         self.save = save
         self.reload = reload
         self.close = close
+        self.close_on_done = close_on_done
         self.running = False
 
     @property
@@ -98,6 +101,8 @@ class ButtonRunner:
         self._busy(button, False)
         if isinstance(result, dict) and result.get("type"):
             self.follow(result, context)
+        elif self.close_on_done and self.close is not None:
+            self.close(False)
         else:
             self.reload()
 

@@ -154,8 +154,13 @@ class FormBuilder:
         layout.setSpacing(6)
         if _text(node.text) and node.tag not in ("form", "sheet", "page", "group", "notebook"):
             layout.addWidget(self.text_label(node.text))
+        pair = None if horizontal else _avatar_and_title(nodes)
         for child in nodes:
-            self.add_to_box(layout, child, horizontal)
+            if pair is not None and child in pair:
+                if child is pair[0]:
+                    layout.addWidget(self.title_row(*pair))
+            else:
+                self.add_to_box(layout, child, horizontal)
             if _text(child.tail):
                 layout.addWidget(self.text_label(child.tail))
         if horizontal or (node is not None and node.tag in ("form", "sheet", "page")):
@@ -183,6 +188,21 @@ class FormBuilder:
         widget = self.node(child)
         if widget is not None:
             layout.addWidget(widget)
+
+    def title_row(self, first, second):
+        """``oe_title`` with the ``oe_avatar`` image on its right (Odoo floats the image)."""
+        avatar, title = (first, second) if first.tag == "field" else (second, first)
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        title_widget = self.node(title)
+        if title_widget is not None:
+            layout.addWidget(title_widget, 1, Qt.AlignmentFlag.AlignTop)
+        avatar_widget, _label = self.form.add_field(avatar, labelled=False)
+        if avatar_widget is not None:
+            avatar_widget.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
+            layout.addWidget(avatar_widget, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
+        return row
 
     def tag_sheet(self, node):
         sheet = self.vbox(node, children(node)) if not self.legacy else \
@@ -391,6 +411,9 @@ class FormBuilder:
             layout.setColumnStretch(column, 0 if column in label_columns and column not in widget_columns else 1)
         for row in stretch_rows:
             layout.setRowStretch(row, 1)
+        if not stretch_rows:
+            # a grid given more height than it needs (groups side by side) keeps its rows on top
+            layout.setRowStretch(layout.rowCount(), 1)
         if register:
             self.form.add_node(node, container)
         return container
@@ -517,6 +540,15 @@ class FormBuilder:
         button.clicked.connect(lambda checked=False, n=node, b=button: self.form.click_button(n, b))
         self.form.add_node(node, button)
         return button
+
+
+def _avatar_and_title(nodes):
+    """The ``oe_avatar`` field and the ``oe_title`` div of a box, in arch order, or None."""
+    avatar = next((n for n in nodes if n.tag == "field" and "oe_avatar" in classes(n)), None)
+    title = next((n for n in nodes if n.tag == "div" and "oe_title" in classes(n)), None)
+    if avatar is None or title is None:
+        return None
+    return (avatar, title) if nodes.index(avatar) < nodes.index(title) else (title, avatar)
 
 
 _REMOTE_IMG = re.compile(r"<img\b[^>]*\bsrc\s*=\s*['\"]?(?:https?:)?//[^>]*>", re.I)

@@ -89,17 +89,20 @@ class Onchanger:
             values.pop("id", None)
         args = [[record.id]] if record.id else [[]]
 
+        sent_at = getattr(form, "edits", 0)
+
         def done(result):
             self.busy = False
             if generation == getattr(self, "_generation", 0) and form.record is record:
-                form.apply_onchange(result or {})
+                form.apply_onchange(result or {}, since=sent_at)
             self._next()
 
         def failed(error):
+            # the error is shown; what waited (a save) goes on: the server validates anyway
             self.busy = False
             self.queue.clear()
-            self.waiting.clear()
             form.show_error(error)
+            self._next()
 
         form.session.call(form.model, "onchange", *args, values, names, form.fields_spec(),
                           context=form.call_context(), on_result=done, on_error=failed)

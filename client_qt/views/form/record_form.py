@@ -94,7 +94,10 @@ class RecordForm(QWidget):
         self.session = session
         self.model = model
         self.root = root
-        self.fields = fields
+        # the record holds the fields of this arch only (get_views ``models`` of a model also
+        # lists the fields its x2many sub-views use when they show the same model)
+        names = {node.get("name") for node in grid.own_nodes(root) if node.tag == "field"}
+        self.fields = {name: description for name, description in fields.items() if name in names}
         self.models = models or {model: {"fields": fields}}
         self.context = dict(context or {})
         self.main_window = main_window
@@ -111,6 +114,10 @@ class RecordForm(QWidget):
         self._applying = False
         self._pending_onchange = []
         self._warned = set()
+        #: count of user edits, and the count at each field's last edit: an onchange answer does not
+        #: overwrite what the user typed after the call was sent
+        self.edits = 0
+        self.edited_at = {}
         self.onchanger = Onchanger(self)
         self.legacy = grid.is_legacy(root)
         self.builder = FormBuilder(self, self.legacy)
@@ -163,6 +170,8 @@ class RecordForm(QWidget):
                 label.setObjectName(f"label_{name}")
                 if spec.help:
                     label.setToolTip(spec.help)
+            elif not spec.help:
+                widget.setToolTip(spec.label)
         entry = FieldEntry(spec, widget, label, node, modifiers)
         self.entries.setdefault(name, []).append(entry)
         self.field_list.append(entry)
@@ -231,6 +240,7 @@ class RecordForm(QWidget):
             self.record.unlisten(self._record_changed)
         self.record = record
         self.user_edited = False
+        self.edited_at = {}
         self.domains = {}
         if record is None:
             return
@@ -241,9 +251,14 @@ class RecordForm(QWidget):
         self.refresh()
 
     def line_fields(self, name):
-        """Field descriptions of the lines of x2many ``name`` (from get_views ``models``)."""
+        """Field descriptions of the lines of x2many ``name``: the fields of its sub-views."""
         description = self.fields.get(name) or {}
-        return dict((self.models.get(description.get("relation")) or {}).get("fields") or {})
+        fields = (self.models.get(description.get("relation")) or {}).get("fields") or {}
+        entry = next((e for e in self.entries.get(name, []) if e.node is not None), None)
+        used = sub_view_fields(entry.node) if entry is not None else []
+        if used:
+            return {sub: fields[sub] for sub in used if sub in fields}
+        return dict(fields)
 
     def refresh(self):
         """Show every value again and re-evaluate the modifiers."""
@@ -304,6 +319,8 @@ class RecordForm(QWidget):
         if self.record is None:
             return
         self.user_edited = True
+        self.edits += 1
+        self.edited_at[name] = self.edits
         self.record.set(name, value)
         self.edited.emit()
 
@@ -408,6 +425,10 @@ class RecordForm(QWidget):
             shown = [e for e in targets if e.visible()]
             label.setVisible(not state["invisible"] and (bool(shown) or not targets))
             self._mark_required(label, any(e.state["required"] for e in shown) and editable)
+        if self.header is not None:
+            # a header whose buttons and fields are all hidden takes no room
+            items = [w for w in self.header.findChildren(QWidget) if w.parentWidget() is self.header]
+            self.header.setVisible(any(not w.isHidden() for w in items))
 
     @staticmethod
     def _class_visible(names, editable):
@@ -448,13 +469,19 @@ class RecordForm(QWidget):
         if on_done is not None:
             self.onchanger.when_idle(on_done)
 
-    def apply_onchange(self, result):
-        """Apply an ``onchange`` answer: values (x2many commands too), domains, warning."""
+    def apply_onchange(self, result, since=None):
+        """Apply an ``onchange`` answer: values (x2many commands too), domains, warning.
+
+        :param since: the edit count when the call was sent: fields the user edited later keep
+            the user's value
+        """
         record = self.record
         if record is None:
             return
+        typing = {entry.name for entry in self.field_list if entry.widget is not None and entry.widget.has_pending()}
         values = {name: value for name, value in (result.get("value") or {}).items()
-                  if name in record.fields}
+                  if name in record.fields and name not in typing
+                  and (since is None or self.edited_at.get(name, 0) <= since)}
         self._applying = True
         try:
             record.apply_onchange(values)

@@ -158,7 +158,8 @@ class FormView(QWidget):
             self.loading = False
             self.form.show_error(error)
 
-        load_record(self.session, self.model, self.fields, record_id, self.form.call_context(), loaded, failed)
+        load_record(self.session, self.model, self.form.fields, record_id, self.form.call_context(), loaded,
+                    failed)
 
     def reload(self):
         record = self.form.record

@@ -17,6 +17,13 @@ class Wizard(models.TransientModel):
     name = fields.Char()
     order_id = fields.Many2one("test.orm.order")
 
+    def action_apply(self):
+        """Desktop client wizard tests: rename the order, then close the wizard."""
+        for wizard in self:
+            if wizard.order_id and wizard.name:
+                wizard.order_id.name = wizard.name
+        return {"type": "ir.actions.act_window_close"}
+
 
 class Secret(models.Model):
     _name = "test.orm.secret"
