@@ -11,8 +11,6 @@ import os
 
 import pytest
 
-from client_qt.rpc.connection import Connection
-from client_qt.rpc.errors import ConnectionLost
 from client_qt.session import Session
 from conftest import RPC_ADMIN_PASSWORD
 from replay import RecordingConnection, ReplayConnection
@@ -20,42 +18,9 @@ from replay import RecordingConnection, ReplayConnection
 RECORD = os.environ.get("BUREAU_RECORD_CLIENT") == "1"
 
 
-class ExternalApiConnection(Connection):
-    """Used only while the server has no web session routes: ``call_kw`` through ``/jsonrpc``
-    ``object.execute_kw`` with the password (the same ORM calls, the same replies)."""
-
-    def authenticate(self, db, login, password):
-        uid = self.post("/jsonrpc", {"service": "common", "method": "authenticate",
-                                     "args": [db, login, password, {}]})
-        self.db, self.login, self.uid, self._password = db, login, uid, password
-        context = self.post("/jsonrpc", {"service": "object", "method": "execute_kw",
-                                         "args": [db, uid, password, "res.users", "context_get", [], {}]})
-        self.session_info = {"uid": uid, "name": login, "user_context": context or {}}
-        return self.session_info
-
-    def call_kw(self, model, method, args=None, kwargs=None, context=None):
-        kwargs = dict(kwargs or {})
-        ctx = self.user_context
-        ctx.update(kwargs.pop("context", None) or {})
-        ctx.update(context or {})
-        kwargs["context"] = ctx
-        return self.post("/jsonrpc", {"service": "object", "method": "execute_kw",
-                                      "args": [self.db, self.uid, self._password, model, method,
-                                               list(args or []), kwargs]})
-
-    def call_button(self, model, method, ids, context=None):
-        return self.call_kw(model, method, [list(ids)], {}, context)
-
-
 def _login(url, db):
-    try:
-        return Session.login(url, db, "admin", RPC_ADMIN_PASSWORD)
-    except ConnectionLost as exc:
-        if "HTTP 404" not in str(exc):
-            raise
-    connection = ExternalApiConnection(url)
-    connection.authenticate(db, "admin", RPC_ADMIN_PASSWORD)
-    return Session(connection)
+    """A client Session logged in as admin through the web session routes."""
+    return Session.login(url, db, "admin", RPC_ADMIN_PASSWORD)
 
 
 def _close(session):
