@@ -18,7 +18,7 @@ import logging
 
 from ..expr import ExpressionError, base_names, expression
 from ..qt import QApplication, QColor, QFont, QLocale, QPalette, Qt
-from .fields import field_type
+from .fields import field_type, to_local
 
 _logger = logging.getLogger(__name__)
 
@@ -192,6 +192,11 @@ class RowFormatter:
             return "✔" if value else ""
         if kind == "reference" and isinstance(value, str) and "," in value:
             return value
+        if kind in ("date", "datetime") and value and QLocale().language() == QLocale.Language.C:
+            # the C locale's short formats ("d MM yyyy") read badly: ISO dates instead
+            if kind == "date":
+                return value
+            return to_local(value, self.user_tz).strftime("%Y-%m-%d %H:%M")
         try:
             return self.kind(column).display(value, None, self.user_tz)
         except (ValueError, TypeError) as exc:

@@ -360,3 +360,17 @@ def test_replies_for_a_destroyed_owner_are_dropped(qtbot, qapp):
     OwnedCalls(living, session).run(lambda: "answer", on_result=results.append)
     qtbot.waitUntil(lambda: results == ["answer"])
     session.runner.wait()
+
+
+def test_dates_are_iso_in_the_c_locale(qtbot, replay_session):
+    previous = QLocale()
+    QLocale.setDefault(QLocale.c())
+    try:
+        session = replay_session("list_all_types")
+        model = all_types_model(session)
+        model.set_search(ALL_TYPES_DOMAIN)
+        qtbot.waitUntil(lambda: 0 in model.loaded_pages())
+        assert cell(model, 0, "date") == "2024-03-01"
+        assert cell(model, 0, "datetime") == "2024-03-02 00:30"
+    finally:
+        QLocale.setDefault(previous)

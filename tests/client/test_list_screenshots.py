@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from client_fixtures import live_session  # noqa: F401 (fixture)
-from client_qt.qt import QApplication, QColor, QLocale, QPalette
+from client_qt.qt import QApplication, QColor, QLocale, QPalette, Qt
 from test_list_model import SCROLL_DOMAIN, make_scroll_contacts
 from test_list_view import TIMEOUT, list_view, open_tab
 
@@ -106,3 +106,17 @@ def test_screenshot_of_the_search_proposals(qtbot, live_session, palette):
     assert tab.search_view.popup.isVisible()
     assert save(window, f"search_proposals_{palette}").exists()
     QApplication.processEvents()
+
+
+def test_screenshot_of_the_loan_list_with_decorations(qtbot, live_session, palette):
+    from client_qt.models.list_format import decoration_colour
+    window, tab = open_tab(qtbot, live_session, "library.loan", name="Loans")
+    window.resize(1200, 420)
+    view = list_view(qtbot, tab)
+    qtbot.waitUntil(lambda: 0 in view.model.loaded_pages(), timeout=TIMEOUT)
+    for row in range(view.model.rowCount()):
+        state = view.model.row_data(row)["state"]
+        brush = view.model.data(view.model.index(row, 0), Qt.ItemDataRole.ForegroundRole)
+        expected = {"draft": "info", "returned": "muted"}.get(state)
+        assert (brush.color() if brush else None) == (decoration_colour(expected) if expected else None)
+    assert save(window, f"list_loans_{palette}").exists()
