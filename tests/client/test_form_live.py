@@ -324,18 +324,18 @@ def test_screenshots_of_forms(qtbot, window, session, theme):
         qtbot.waitUntil(lambda: view.form.widget("category_id").tag_names() == ["Customer"], timeout=TIMEOUT)
         qtbot.waitUntil(lambda: view.form.widget("child_ids").list.row_texts()[:1] != [["…", "", "", "", ""]],
                         timeout=TIMEOUT)
-        qtbot.wait(50)
+        qtbot.waitUntil(lambda: not session.runner.pending, timeout=TIMEOUT)
         assert keep(view).grab().save(str(SCREENSHOTS / f"form_partner_{theme}.png"))
         loans = rpc(session, "library.loan", "search", [("state", "=", "ongoing")], limit=1)
         view = form_tab(qtbot, window, "library.loan", loans[0])
-        qtbot.wait(50)
+        qtbot.waitUntil(lambda: not session.runner.pending, timeout=TIMEOUT)
         assert view.grab().save(str(SCREENSHOTS / f"form_loan_{theme}.png"))
         book = rpc(session, "library.book", "search", [("loan_count", ">", 0)], limit=1)
         view = form_tab(qtbot, window, "library.book", book[0])
         view.form.findChild(QTabWidget, "notebook").setCurrentIndex(1)
         lines = view.form.widget("loan_ids").list
         qtbot.waitUntil(lambda: bool(lines.row_texts()) and lines.row_texts()[0][0] != "…", timeout=TIMEOUT)
-        qtbot.wait(50)
+        qtbot.waitUntil(lambda: not session.runner.pending, timeout=TIMEOUT)
         assert view.grab().save(str(SCREENSHOTS / f"form_book_{theme}.png"))
     finally:
         app.setStyle(previous_style)

@@ -77,7 +77,8 @@ def test_a_value_set_by_onchange_does_not_trigger_another_onchange(qtbot, form, 
         "value": {"discount": 60.0}})
     form.widget("partner_id").input.take([7, "Deco Addict"])
     qtbot.waitUntil(lambda: form.record.get("discount") == 60.0)
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: not form._pending_onchange and form.onchanger.is_idle()
+                    and not form.session.runner.pending)
     assert server.methods("test.orm.order").count(("test.orm.order", "onchange")) == 1
 
 
@@ -100,8 +101,8 @@ def test_onchange_calls_are_serialized_and_later_edits_wait(qtbot, form, server)
     qtbot.waitUntil(lambda: len(seen) == 1)
     form.record.set("discount", 6.0)
     form._queue_onchange("discount")
-    qtbot.wait(100)
-    assert len(seen) == 1, "the second call waits for the first answer"
+    qtbot.waitUntil(lambda: not form._pending_onchange)
+    assert form.onchanger.queue == [["discount"]] and len(seen) == 1, "the second call waits for the first answer"
     release.set()
     qtbot.waitUntil(lambda: len(seen) == 2)
     assert seen[1] == (["discount"], 6.0, 1)

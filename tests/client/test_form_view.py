@@ -203,3 +203,33 @@ def test_permission_flags_disable_commands(qtbot, server):
     assert not view.new_button.isEnabled() and not view.delete_button.isEnabled()
     assert not view.duplicate_button.isEnabled()
     assert view.form.widget("name").readonly
+
+
+def test_discarding_when_leaving_the_view_restores_the_record(qtbot, view):
+    loaded(qtbot, view, 1)
+    edit(qtbot, view, "city", "Oslo")
+    answer_next_question(QMessageBox.StandardButton.Discard)
+    assert view.can_close() is True
+    qtbot.waitUntil(lambda: view.form.record.get("city") == "Paris")
+    assert not view.form.is_modified()
+    view.activate()
+    assert view.form.record.id == 1
+
+
+def test_a_slow_reload_does_not_replace_a_newer_record(qtbot, view, server):
+    import threading
+    release = threading.Event()
+    original = server._read
+
+    def slow_read(model, ids, fields=None, context=None, **kwargs):
+        if ids == [1]:
+            release.wait(5)
+        return original(model, ids, fields, context=context, **kwargs)
+
+    server._read = slow_read
+    view.activate(record_id=1, ids=[1, 2, 3])
+    view.activate(record_id=2)
+    qtbot.waitUntil(lambda: view.form.record is not None and view.form.record.id == 2)
+    release.set()
+    qtbot.waitUntil(lambda: not view.session.runner.pending)
+    assert view.form.record.id == 2

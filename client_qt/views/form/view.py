@@ -143,10 +143,14 @@ class FormView(QWidget):
 
     # -- records --------------------------------------------------------------------------------------
     def load(self, record_id, on_loaded=None):
-        """Read and show ``record_id``."""
+        """Read and show ``record_id`` (an earlier load still running is forgotten)."""
         self.loading = True
+        self._loads = getattr(self, "_loads", 0) + 1
+        sequence = self._loads
 
         def loaded(record):
+            if sequence != self._loads:
+                return
             self.loading = False
             self.form.set_record(record)
             self.index = self.ids.index(record.id) if record.id in self.ids else -1
@@ -155,6 +159,8 @@ class FormView(QWidget):
                 on_loaded(record)
 
         def failed(error):
+            if sequence != self._loads:
+                return
             self.loading = False
             self.form.show_error(error)
 
@@ -174,7 +180,7 @@ class FormView(QWidget):
         if answer == confirm.CANCEL:
             return False
         if answer == confirm.DISCARD:
-            self.form.user_edited = False
+            self.forget_changes()
             return True
         return self.save_blocking()
 
@@ -223,7 +229,18 @@ class FormView(QWidget):
             return
         if ask and not self.leave():
             return
+        self._loads = getattr(self, "_loads", 0) + 1  # a reload still running must not replace it
         new_record(self.form, on_ready=lambda record: self._update_actions())
+        self._update_actions()
+
+    def forget_changes(self):
+        """Drop the edits: an existing record is read again, a new one is dropped."""
+        record = self.form.record
+        self.form.user_edited = False
+        if record is not None and record.id:
+            self.load(record.id)
+        else:
+            self.form.set_record(None)
         self._update_actions()
 
     def discard(self):
