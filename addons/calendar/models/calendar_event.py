@@ -254,9 +254,9 @@ class CalendarEvent(models.Model):
             vals["start_date"], vals["stop_date"] = start_date, stop_date
             return
         vals["start_date"] = vals["stop_date"] = False
-        start = fields.Datetime.to_datetime(vals.get("start")) or _default_start(self)
-        vals["start"] = start
-        if not vals.get("stop"):
+        start = fields.Datetime.to_datetime(vals["start"]) if "start" in vals else _default_start(self)
+        vals["start"] = start or False      # an emptied start stays empty: it is required
+        if start and not vals.get("stop"):
             vals["stop"] = start + _hours(vals.get("duration") or 1.0)
 
     def write(self, vals):

@@ -168,6 +168,19 @@ class TestAllDay(CalendarCase):
         self.assertEqual(event.duration, 24.0)
 
 
+    def test_new_form_all_day(self):
+        with Form(self.Event.with_context(tz="Pacific/Kiritimati")) as form:
+            self.assertEqual(form.duration, 1.0)
+            form.name = "Kiribati day"
+            form.allday = True
+            today = form.start_date
+            self.assertEqual(form.stop_date, today)
+        event = form.record
+        self.assertTrue(event.allday)
+        self.assertEqual((event.start_date, event.stop_date), (today, today))
+        self.assertEqual(event.start, datetime.datetime.combine(today, datetime.time(8, 0)))
+
+
 class TestConstraint(CalendarCase):
     def test_stop_before_start_is_refused(self):
         with self.assertRaises(ValidationError):
@@ -192,6 +205,8 @@ class TestConstraint(CalendarCase):
     def test_name_start_and_stop_are_required(self):
         with self.assertRaises(ValidationError):
             self.Event.create({"start": "2024-05-10 10:00:00"})
+        with self.assertRaises(ValidationError):
+            self.Event.create({"name": "No start", "start": False})
         event = self.timed("2024-05-10 10:00:00", "2024-05-10 11:00:00")
         with self.assertRaises(ValidationError):
             event.stop = False
