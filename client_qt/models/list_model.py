@@ -769,8 +769,8 @@ class ListModel(QAbstractTableModel):
 
     def refresh_totals(self):
         columns = self.aggregate_columns()
-        if not columns:
-            return
+        if not columns or not self._generation:
+            return      # nothing to total, or no search yet
         if self.selected_rows is not None:
             self.totals = self._local_totals(columns, self.selected_rows)
             self.totals_changed.emit()
