@@ -2,6 +2,9 @@
 its own transaction, are rescheduled from their planned time, a failing job is logged and does not
 stop the others, and nothing runs while a module operation is pending."""
 import datetime
+import os
+import re
+import signal
 import time
 
 import pytest
@@ -14,20 +17,25 @@ HOUR = datetime.timedelta(hours=1)
 
 
 def make_cron(pg, dbname, name, code, planned, interval_type="hours"):
+    """Create a job (and deactivate the others but the test's); retried, as a running server's
+    runner may be rescheduling a job at the same time."""
+    from bureau.db.retry import retrying
+    from bureau.orm.environment import SUPERUSER_ID, Environment
     from conftest import make_env
-    env = make_env(pg, dbname)
-    try:
+    make_env(pg, dbname).cr.close()  # loads the registry
+
+    def work(cr):
+        env = Environment(cr, SUPERUSER_ID, {})
         cron = env["ir.cron"].create({
             "name": name, "model_id": env.ref("base.model_ir_config_parameter").id, "state": "code",
             "code": code, "interval_number": 1, "interval_type": interval_type, "nextcall": planned,
             "user_id": env.ref("base.user_root").id})
-        # only the jobs of the test run
         env["ir.cron"].search([("id", "!=", cron.id), ("name", "not like", "cron test %")]).write(
             {"active": False})
-        env.cr.commit()
+        env.flush_all()
         return cron.id
-    finally:
-        env.cr.close()
+
+    return retrying(work, lambda: pg.cursor(dbname))
 
 
 def read(pg, dbname, query, params=()):
@@ -101,5 +109,22 @@ def test_no_job_runs_while_a_module_operation_is_pending(pg, fresh_db):
         with pg.cursor(fresh_db) as cr:
             cr.execute("UPDATE ir_module_module SET state = 'installed' WHERE name = 'test_orm_ext'")
         wait_for(lambda: param(pg, fresh_db, "cron.test.pending"), message="the job after the operation")
+    finally:
+        server.stop()
+
+
+def test_another_worker_takes_over_the_jobs_when_the_cron_worker_dies(pg, fresh_db):
+    server = start_server(pg, "--workers", "2", "--db-filter", f"^{fresh_db}$",
+                          env_extra={"BUREAU_CRON_INTERVAL": "0.5"})
+    elected = re.compile(r"worker (\d+) runs the scheduled actions")
+    try:
+        first = int(wait_for(lambda: elected.search(server.log()), message="a cron worker").group(1))
+        os.kill(first, signal.SIGKILL)
+        second = wait_for(lambda: [int(pid) for pid in elected.findall(server.log()) if int(pid) != first],
+                          message="another cron worker")
+        assert second[0] != first
+        make_cron(pg, fresh_db, "cron test takeover", "model.set_param('cron.test.takeover', 'ran')",
+                  utcnow() - HOUR)
+        wait_for(lambda: param(pg, fresh_db, "cron.test.takeover"), message="the job to run")
     finally:
         server.stop()

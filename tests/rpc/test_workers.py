@@ -184,3 +184,21 @@ def test_request_over_the_real_time_limit_kills_only_its_worker(pg, faults_db):
         wait_for(lambda: len(worker_pids(server)) == 2, message="the worker to be replaced")
     finally:
         server.stop()
+
+
+def test_request_over_the_cpu_time_limit_kills_only_its_worker(pg, faults_db):
+    server = start_server(pg, "--workers", "2", "--db-filter", f"^{faults_db}$",
+                          env_extra={"BUREAU_LIMIT_TIME_CPU": "1"})
+    try:
+        client = Client(server.url, faults_db)
+        before = worker_pids(server)
+        with pytest.raises((xmlrpc.client.ProtocolError, ConnectionError, xmlrpc.client.Fault)):
+            client("test.faults.counter", "burn_cpu", 30)
+        assert "exceeded limit_time_cpu" in server.log()
+        wait_for(lambda: len(worker_pids(server)) == 2 and worker_pids(server) != before,
+                 message="the worker to be replaced")
+        # the budget is per request: short calls keep working on the same workers
+        for _ in range(10):
+            assert client("test.faults.counter", "burn_cpu", 0.05) is True
+    finally:
+        server.stop()

@@ -6,6 +6,11 @@ from bureau import api, fields, models
 from bureau.exceptions import UserError
 
 
+def _append(path, line):
+    with open(path, "a") as handle:
+        handle.write(line)
+
+
 class Counter(models.Model):
     _name = "test.faults.counter"
     _description = "Counter"
@@ -13,12 +18,19 @@ class Counter(models.Model):
     name = fields.Char(required=True)
     value = fields.Integer(default=0)
 
-    def increment(self):
-        """Read the value, then write it plus one: lost updates show when two calls overlap."""
+    def increment(self, note_path=None):
+        """Read the value, then write it plus one: lost updates show when two calls overlap.
+
+        :param note_path: a file receiving one line per committed call, from a post-commit hook
+            (an external effect: a retried call must produce it once)
+        """
         for record in self:
             value = record.value
             record.write({"value": value + 1})
             record.flush_recordset()
+            if note_path:
+                line = f"{record.id} {value + 1}\n"
+                self.env.cr.postcommit.add(lambda: _append(note_path, line))
         return True
 
     @api.model
@@ -62,3 +74,28 @@ class Counter(models.Model):
                 record.write({"value": record.value + 1})
             self.flush_recordset()
         return super().read(fields, load=load)
+
+    @api.model
+    def burn_cpu(self, seconds):
+        """Compute for ``seconds`` of wall time (a request that exceeds a CPU limit)."""
+        deadline = time.monotonic() + seconds
+        total = 0
+        while time.monotonic() < deadline:
+            total += sum(range(1000))
+        return total > 0
+
+
+class Order(models.Model):
+    _name = "test.faults.order"
+    _description = "Order with lines (an object that must never be half written)"
+
+    name = fields.Char(required=True)
+    line_ids = fields.One2many("test.faults.order.line", "order_id")
+
+
+class OrderLine(models.Model):
+    _name = "test.faults.order.line"
+    _description = "Order line"
+
+    order_id = fields.Many2one("test.faults.order", required=True, ondelete="cascade")
+    name = fields.Char()
