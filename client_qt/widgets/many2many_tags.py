@@ -142,6 +142,7 @@ class Many2manyTagsWidget(FieldWidget):
     def show_tags(self):
         for tag in self.tags.values():
             self.row.removeWidget(tag)
+            tag.hide()  # not painted until Qt deletes it
             tag.deleteLater()
         self.tags = {}
         x2many = self.x2many()

@@ -12,7 +12,7 @@ from ..models.record import Record
 from ..qt import tr
 from ..views.arch import children
 from .base import FieldWidget
-from .x2many_list import EmbeddedList, attach_line
+from .x2many_list import EmbeddedList, attach_line, ensure_line
 
 _logger = logging.getLogger(__name__)
 
@@ -100,8 +100,22 @@ class One2manyWidget(FieldWidget):
         return host
 
     def open_line(self, key):
-        """Open line ``key`` in a dialog (editable unless the field is read-only)."""
+        """Open line ``key`` in a dialog (editable unless the field is read-only); a line not read
+        yet is read first."""
         line = self.list.line(key)
+        if (line is None or not getattr(line, "loaded", False)) and isinstance(key, int):
+            x2many = self.x2many()
+            context = dict(self.line_context(), bin_size=True)
+
+            def read(rows):
+                if rows and self.x2many() is x2many:
+                    ensure_line(x2many, key, self.list.fields, rows[0], self.relation_field())
+                    self.list.render()
+                    self.open_line(key)
+
+            self.session.call(self.spec.relation, "read", [key], self.list.read_names(), context=context,
+                              on_result=read, on_error=self.host.show_error)
+            return None
         if line is None:
             return None
         return self.open_dialog(line, new=False, context=self.line_context())

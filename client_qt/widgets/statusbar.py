@@ -53,6 +53,7 @@ class StatusbarWidget(FieldWidget):
     def set_stages(self, stages):
         for chip in self.chips.values():
             self.row.removeWidget(chip)
+            chip.hide()
             chip.deleteLater()
         self.chips = {}
         self.stages = list(stages)

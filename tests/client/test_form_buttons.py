@@ -199,3 +199,30 @@ def test_control_create_buttons_replace_add_a_line(qtbot):
     lines.add_buttons[1].click()
     host = lines.editing[1]
     qtbot.waitUntil(lambda: host.record.get("kind") == "note")
+
+
+def test_special_save_and_cancel_buttons_of_a_dialog_footer(qtbot, server):
+    from client_qt.dialogs.form_dialog import RECORD, FormDialog
+    from client_qt.views.arch import parse_arch
+    arch = """<form><group><field name="name"/></group>
+      <footer><button special="save" string="Keep"/><button special="cancel" string="Forget"/></footer></form>"""
+    session = FakeSession(server)
+    fields = {"name": {"type": "char", "string": "Name"}}
+    dialog = keep(FormDialog(None, session, "x.doc", parse_arch(arch), fields, record_id=1, mode=RECORD))
+    dialog.open()
+    qtbot.waitUntil(lambda: dialog.form.record is not None)
+    assert [b.text() for b in dialog.findChildren(QPushButton) if b.isVisible()] == ["Keep", "Forget"]
+    name = dialog.form.widget("name").editor
+    name.setFocus()
+    name.selectAll()
+    qtbot.keyClicks(name, "Kept")
+    dialog.findChild(QPushButton, "button_save").click()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert server.tables["x.doc"][1]["name"] == "Kept"
+    other = keep(FormDialog(None, session, "x.doc", parse_arch(arch), fields, record_id=1, mode=RECORD))
+    other.open()
+    qtbot.waitUntil(lambda: other.form.record is not None)
+    other.form.widget("name").editor.setText("Lost")
+    other.form.widget("name")._typed = True
+    other.findChild(QPushButton, "button_cancel").click()
+    assert not other.isVisible() and server.tables["x.doc"][1]["name"] == "Kept"

@@ -411,8 +411,9 @@ class FormBuilder:
             layout.setColumnStretch(column, 0 if column in label_columns and column not in widget_columns else 1)
         for row in stretch_rows:
             layout.setRowStretch(row, 1)
-        if not stretch_rows:
-            # a grid given more height than it needs (groups side by side) keeps its rows on top
+        parent = node.getparent()
+        if not stretch_rows and parent is not None and parent.tag == "group":
+            # a group beside a taller one gets more height than it needs: its rows stay on top
             layout.setRowStretch(layout.rowCount(), 1)
         if register:
             self.form.add_node(node, container)
