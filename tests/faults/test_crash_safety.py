@@ -247,42 +247,65 @@ def test_reading_methods_run_read_only_and_others_read_write(faults_db, threaded
     assert "wrote in a read-only transaction" in threaded.log()
 
 
-# -- PostgreSQL restart (TRX-B) ------------------------------------------------------------------------
-def embedded_cluster():
-    """The embedded test cluster, to stop and start (skips the test on an external server)."""
-    if os.environ.get("BUREAU_TEST_DB_URI"):
-        pytest.skip("the PostgreSQL server is external")
+# -- PostgreSQL restart and crash (TRX-B, TRX-A) -------------------------------------------------------
+# These stop the PostgreSQL server itself: they run on a private embedded cluster, so that other test
+# runs sharing the test cluster are not disturbed.
+@pytest.fixture(scope="module")
+def private_cluster(pg):
+    """``(cluster, server, dbname)``: a private embedded cluster with ``test_faults`` installed
+    (``pg`` sets the addons path)."""
+    import shutil
+    import tempfile
+    from pathlib import Path
     from bureau.db.embedded import EmbeddedPostgres
-    from conftest import test_data_dir
-    cluster = EmbeddedPostgres(test_data_dir())
-    cluster.bin_dir = cluster._usable_bin_dir()
-    return cluster
+    from bureau.db.server import DatabaseServer
+    from bureau.modules.loading import install_modules
+    from bureau.orm.registry import Registry
+
+    data_dir = Path(tempfile.gettempdir()) / f"bureau-faults-{os.getpid()}"
+    cluster = EmbeddedPostgres(data_dir)
+    server = DatabaseServer(cluster.start(), maxconn=16)
+    name = new_db_name("test_crash")
+    try:
+        server.create_database(name)
+        install_modules(server, name, ["test_faults"], admin_password=ADMIN_PASSWORD)
+        Registry.delete(name)
+        yield cluster, server, name
+    finally:
+        Registry.delete(name)
+        server.close()
+        cluster.stop(force=True)
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def restart_embedded_postgres():
-    """``pg_ctl restart -m fast`` of the embedded test cluster."""
-    cluster = embedded_cluster()
-    cluster._run(["pg_ctl", "-D", str(cluster.pgdata), "-l", str(cluster.pgdata / "server.log"),
-                  "-m", "fast", "-w", "-t", "60", "restart"])
+@pytest.fixture
+def private_server(private_cluster):
+    cluster, server, name = private_cluster
+    live = start_server(server, "--db-filter", f"^{name}$")
+    yield live
+    live.stop()
 
 
-def test_first_call_after_a_postgresql_restart_gets_a_fresh_connection(pg, faults_db, threaded):
-    client = Client(threaded.url, faults_db)
+def test_first_call_after_a_postgresql_restart_gets_a_fresh_connection(private_cluster, private_server):
+    cluster, server, name = private_cluster
+    client = Client(private_server.url, name)
     # concurrent calls leave several idle connections in the server's pool
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda _: client("test.faults.counter", "search_count", []), range(8)))
-    restart_embedded_postgres()
+    cluster._run(["pg_ctl", "-D", str(cluster.pgdata), "-l", str(cluster.pgdata / "server.log"),
+                  "-m", "fast", "-w", "-t", "60", "restart"])
     assert client("test.faults.counter", "search_count", [("name", "like", "restart %")]) == 0
     client("test.faults.counter", "create_slowly", "restart", 2, 0)
-    assert count(pg, faults_db, "restart") == 2
+    assert count(server, name, "restart") == 2
 
 
-def test_immediate_postgresql_stop_under_twenty_writers_keeps_every_acknowledged_write(pg, faults_db, threaded):
+def test_immediate_postgresql_stop_under_twenty_writers_keeps_every_acknowledged_write(private_cluster,
+                                                                                     private_server):
     """``pg_ctl stop -m immediate`` (a crash: no checkpoint, recovery from the WAL at start) while
     20 clients create orders with 5 lines: every order whose create was answered is there after
     recovery, and no order has lost lines."""
-    cluster = embedded_cluster()
-    client = Client(threaded.url, faults_db)
+    cluster, server, name = private_cluster
+    client = Client(private_server.url, name)
     acknowledged, failures, stop = [], [], threading.Event()
 
     def writer(number):
@@ -311,7 +334,7 @@ def test_immediate_postgresql_stop_under_twenty_writers_keeps_every_acknowledged
         if not cluster.is_running():
             cluster._pg_ctl_start()
     assert failures, "PostgreSQL stopped while no call was in flight"
-    with pg.cursor(faults_db) as cr:
+    with server.cursor(name) as cr:
         cr.execute("SELECT o.id, count(l.id) FROM test_faults_order o "
                    "LEFT JOIN test_faults_order_line l ON l.order_id = o.id "
                    "WHERE o.name LIKE 'crash %%' GROUP BY o.id")
