@@ -21,6 +21,8 @@ from ..exceptions import AccessError
 _logger = logging.getLogger(__name__)
 
 OPERATIONS = ("read", "write", "create", "unlink")
+#: the name shown for a linked record the user may not read (a many2one value, a group label)
+RESTRICTED_NAME = "Restricted"
 
 
 def check_model_access(model, operation, raise_exception=True):
@@ -126,6 +128,47 @@ def filter_readable(records):
             AND([[("id", "in", ids)], domain])).get_result_ids())
         known.update((i, i in allowed) for i in ids)
     return records._browse(env, tuple(i for i in records._ids if not i or known[i]), records._prefetch_ids)
+
+
+def readable(records):
+    """The records of ``records`` the user may read: none without the read access right on the
+    model, else those the read rules allow (new records are kept). Batched and remembered like
+    :func:`filter_readable`.
+    """
+    env = records.env
+    if env.su or not records._ids:
+        return records
+    if not check_model_access(records, "read", raise_exception=False):
+        return records._browse(env, tuple(i for i in records._ids if not i), records._prefetch_ids)
+    return filter_readable(records)
+
+
+def display_name_of(record):
+    """The name the user sees for the single ``record`` linked from a record they read (a many2one
+    value, an export cell, a group label): its display name when they may read it, else
+    :data:`RESTRICTED_NAME` — the id of the link is the linking record's data, the name is not.
+    """
+    if not record.env.su and not readable(record):
+        return record.env._(RESTRICTED_NAME)
+    return record.sudo().display_name
+
+
+def readable_condition(comodel, query, alias):
+    """The SQL condition restricting the rows of ``comodel`` joined as ``alias`` in ``query`` to
+    those the user may read (``FALSE`` without the read access right), or None when nothing is
+    restricted. Used where a query reads another model's columns through a join (sorting by a
+    many2one), so that the comodel's rules cannot be bypassed there either.
+    """
+    env = comodel.env
+    if env.su:
+        return None
+    if not check_model_access(comodel, "read", raise_exception=False):
+        return SQL("FALSE")
+    domain = rule_domain(comodel, "read")
+    if not domain:
+        return None
+    from .domain.compile import compile_domain
+    return compile_domain(comodel.sudo().with_context(active_test=False), domain, query, alias)
 
 
 def check_record_rules(records, operation):

@@ -466,7 +466,11 @@ class BaseModel(ReadMixin, WriteMixin, ReadGroupMixin, SchemaMixin, LoadMixin, O
         return OR(domains)
 
     def name_get(self):
-        """``[(id, display_name)]`` (compatibility wrapper)."""
+        """``[(id, display_name)]`` (compatibility wrapper).
+
+        :raises AccessError: the user may not read some of the records
+        """
+        self.check_access("read")
         return [(record.id, record.display_name) for record in self]
 
     def _has_group(self, xml_id):

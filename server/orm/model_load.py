@@ -32,7 +32,8 @@ import re
 import uuid
 import zoneinfo
 
-from ..exceptions import ValidationError
+from ..exceptions import AccessError, ValidationError
+from . import access
 from . import decorators as api
 from .commands import Command
 
@@ -173,6 +174,9 @@ class LoadMixin:
                             loaded = importer._load_records(
                                 [{"xml_id": xml_id, "values": values, "noupdate": noupdate}], update)
                         ids.append(loaded.id)
+                    except AccessError:
+                        # a refusal is not a problem of the file: the whole call is refused
+                        raise
                     except Exception as exc:  # noqa: BLE001 - any failure is reported, then rolled back
                         _logger.debug("import of row %s failed", rows_info[0], exc_info=True)
                         messages.append(importer._import_message(_error_text(exc), index, None, *rows_info))
@@ -297,6 +301,15 @@ class LoadMixin:
         return {"datas": self._export_rows(paths)}
 
     def _export_rows(self, paths, toplevel=True):
+        """Rows of ``paths`` for ``self``; the records and those reached through the paths must be
+        readable by the user (values already in the cache do not count, security.md ACL-3)."""
+        if toplevel:
+            self.check_access("read")
+        access.check_field_groups(self, {p[0] for p in paths if p and p[0] not in ("id", ".id")}, "read")
+        for name in {p[0] for p in paths if len(p) > 1 and p[1:] != ["display_name"]}:
+            # one check per link for all the records (not one per record below)
+            if self._fields[name].relational:
+                self.mapped(name).check_access("read")
         lines = []
         for record in self:
             current = [""] * len(paths)
@@ -317,7 +330,9 @@ class LoadMixin:
                     continue
                 field = record._fields[name]
                 value = record[name]
-                if not hasattr(value, "_ids"):
+                if not hasattr(value, "_ids") or (field.type == "many2one" and all(
+                        p[1:] in ([], ["display_name"]) for p in paths if p and p[0] == name)):
+                    # a many2one alone: the name the user may see (access.display_name_of)
                     current[index] = field.convert_to_export(value, record)
                     continue
                 done.add(name)

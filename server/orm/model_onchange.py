@@ -25,6 +25,7 @@ database records are only read, through the user's access rights and record rule
 import itertools
 import logging
 
+from .access import display_name_of
 from .commands import Command
 from .environment import NewId
 from .errors import invalid_field
@@ -130,7 +131,8 @@ def _read_value(field, value, record):
             value_id = value_id.origin
             if not value_id:
                 return False
-        return (value_id, value.sudo().display_name)
+            return (value_id, value.sudo().display_name)
+        return (value_id, display_name_of(value))
     return field.convert_to_read(value, record)
 
 
@@ -333,6 +335,8 @@ class _Onchange:
         origin = comodel.browse(record_id) if record_id and not isinstance(record_id, NewId) else None
         related = comodel.new(origin=origin)
         if origin:
+            # the in-memory record stands for ``origin``: the user must be able to read it
+            origin.check_access("read")
             self._copy_origin_values(related, origin, [n for n in value if n not in ("id",)])
         self._set_values(related, {n: v for n, v in value.items() if n in comodel._fields}, {})
         return related._ids[0]

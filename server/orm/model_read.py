@@ -348,7 +348,11 @@ class ReadMixin:
 
     @api.model
     def default_get(self, fields_list):
-        """Default values of ``fields_list`` in write format (orm.md API-30)."""
+        """Default values of ``fields_list`` in write format (orm.md API-30).
+
+        :raises AccessError: a field is restricted to groups the user lacks
+        """
+        access.check_field_groups(self, [name for name in fields_list if name in self._fields], "read")
         defaults = {}
         context = self.env.context
         parent_fields = {}
@@ -360,6 +364,12 @@ class ReadMixin:
             key = "default_" + name
             if key in context:
                 value = context[key]
+                if field.type in ("one2many", "many2many"):
+                    # the caller's commands are kept as given: create applies and checks them
+                    # like explicit values (security.md ACL-5), hidden ids are not dropped
+                    from .fields.relational import _normalize_commands
+                    defaults[name] = [tuple(command) for command in _normalize_commands(value, field)]
+                    continue
             elif name in user_defaults:
                 value = user_defaults[name]
             elif field.default is not None:

@@ -148,7 +148,15 @@ class WriteMixin:
                     missing.append(name)
         if not missing:
             return [dict(vals) for vals in vals_list]
-        defaults = self.default_get(missing)
+        # a field the user may not see keeps its own default (the server's value), but a
+        # ``default_<field>`` context key is a value given by the caller: refused (security.md ACL-5)
+        restricted = [name for name in missing if not access.has_field_access(self, self._fields[name])]
+        if restricted:
+            access.check_field_groups(self, [n for n in restricted if f"default_{n}" in self.env.context], "write")
+            missing = [name for name in missing if name not in restricted]
+        defaults = self.default_get(missing) if missing else {}
+        if restricted:
+            defaults.update(self.sudo().default_get(restricted))
         result = []
         for vals in vals_list:
             values = dict(vals)
@@ -505,6 +513,9 @@ class WriteMixin:
             if name in default or name == "id" or name in LOG_ACCESS_COLUMNS:
                 continue
             if not field.copy:
+                continue
+            if not access.has_field_access(self, field):
+                # the copy of a user who may not see a field gets the field's default instead
                 continue
             if field.compute and not field.store and not field.inherited:
                 continue

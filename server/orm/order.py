@@ -63,6 +63,18 @@ def order_terms(model, order, query, alias=None, seen=None, depth=0):
     return result
 
 
+def join_readable(model, field, query, alias):
+    """LEFT JOIN the comodel of the many2one ``field`` for sorting by it; returns the alias.
+
+    Only the comodel rows the user may read are joined (security.md ACL-3): the others sort as an
+    empty value, so that sorting by a link reveals nothing of the records it links to.
+    """
+    from .access import readable_condition
+    comodel = model.env[field.comodel_name]
+    extra = readable_condition(comodel, query, query.make_alias(alias, field.name))
+    return query.left_join(alias, field.name, comodel._table, "id", field.name, extra=extra)
+
+
 def _term(model, fname, direction, nulls, query, alias, seen, depth):
     field = model._fields.get(fname)
     if field is None:
@@ -86,7 +98,7 @@ def _term(model, fname, direction, nulls, query, alias, seen, depth):
             return [(SQL.identifier(alias, fname), direction, nulls)]
         seen.add(key)
         comodel = model.env[field.comodel_name]
-        co_alias = query.left_join(alias, fname, comodel._table, "id", fname)
+        co_alias = join_readable(model, field, query, alias)
         result = []
         for co_name, co_dir, co_nulls in parse_order(comodel._order or "id"):
             if direction == "DESC":

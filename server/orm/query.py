@@ -45,10 +45,16 @@ class Query:
         self._joins[alias] = (kind, table, condition)
         return alias
 
-    def left_join(self, lhs_alias, lhs_column, rhs_table, rhs_column, link):
-        """LEFT JOIN ``rhs_table`` on ``lhs_alias.lhs_column = rhs.rhs_column``; returns its alias."""
+    def left_join(self, lhs_alias, lhs_column, rhs_table, rhs_column, link, extra=None):
+        """LEFT JOIN ``rhs_table`` on ``lhs_alias.lhs_column = rhs.rhs_column``; returns its alias.
+
+        :param extra: an :class:`SQL` condition on the joined alias ANDed to the join condition
+            (rows not matching it join as NULL)
+        """
         alias = self.make_alias(lhs_alias, link)
         condition = SQL("%s = %s", SQL.identifier(lhs_alias, lhs_column), SQL.identifier(alias, rhs_column))
+        if extra is not None:
+            condition = SQL("%s AND %s", condition, extra)
         return self.add_join("LEFT JOIN", alias, rhs_table, condition)
 
     @property

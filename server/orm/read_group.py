@@ -225,9 +225,10 @@ class ReadGroupMixin:
         """ORDER BY terms for a group; Many2one groups sort by the comodel's order."""
         field = spec["field"]
         if field.type == "many2one":
-            from .order import order_terms
+            from .order import join_readable, order_terms
             comodel = self.env[field.comodel_name]
-            alias = query.left_join(query.alias, field.name, comodel._table, "id", field.name)
+            # comodel records the user may not read sort as empty (like their labels)
+            alias = join_readable(self, field, query, query.alias)
             terms = []
             for expr, term_dir, nulls in order_terms(comodel, comodel._order or "id", query, alias, depth=1):
                 if direction == "DESC":
@@ -244,9 +245,12 @@ class ReadGroupMixin:
         names = {}
         for spec in specs:
             if spec["field"].type == "many2one":
-                ids = {row[spec["column"]] for row in rows if row[spec["column"]]}
-                comodel = env[spec["field"].comodel_name].sudo().browse(tuple(ids))
-                names[spec["alias"]] = dict(comodel.with_context(prefetch_fields=True).name_get()) if ids else {}
+                ids = tuple({row[spec["column"]] for row in rows if row[spec["column"]]})
+                visible = access.readable(env[spec["field"].comodel_name].browse(ids))
+                restricted = env._(access.RESTRICTED_NAME)
+                names[spec["alias"]] = dict.fromkeys(ids, restricted)
+                if visible:
+                    names[spec["alias"]].update(visible.sudo().with_context(prefetch_fields=True).name_get())
         result = []
         count_key = f"{specs[0]['name']}_count" if (lazy and specs) else "__count"
         for row in rows:

@@ -2,6 +2,7 @@
 import pytest
 
 from bureau.exceptions import AccessError, ValidationError
+from bureau.orm.access import RESTRICTED_NAME
 
 MODEL = "test.orm.all.types"
 SCOPE = [("name", "=like", "rg-%")]
@@ -169,7 +170,8 @@ def test_many2one_group_is_id_and_display_name_ordered_by_comodel_order(env, rec
     assert groups[2]["__domain"] == ["&", *SCOPE, ("partner_id", "=", False)]
 
 
-def test_many2one_label_is_read_as_superuser(env, records):
+def test_many2one_label_of_an_unreadable_record_is_restricted(env, records):
+    """The group's id is the grouped records' data; the label is the partner's (security.md ACL-3)."""
     user = env["res.users"].create({"name": "RG user", "login": "rg_user",
                                     "groups_id": [(6, 0, [env.ref("base.group_user").id])]})
     zeta = records[0].partner_id
@@ -178,7 +180,8 @@ def test_many2one_label_is_read_as_superuser(env, records):
     with pytest.raises(AccessError):
         zeta.with_user(user).read(["name"])
     groups = env[MODEL].with_user(user).read_group(SCOPE, ["integer"], ["partner_id"])
-    assert groups[1]["partner_id"] == (zeta.id, "RG Zeta")
+    assert groups[1]["partner_id"] == (zeta.id, RESTRICTED_NAME)
+    assert groups[0]["partner_id"] == (records[1].partner_id.id, "RG Alpha")
 
 
 def test_null_group_values_are_false(env, records):

@@ -87,6 +87,23 @@ class ResPartner(models.Model):
         for partner in self:
             partner.display_name = partner.complete_name or partner.name or False
 
+    def write(self, vals):
+        if not self.env.su:
+            self._check_users_partners()
+        return super().write(vals)
+
+    def _check_users_partners(self):
+        """The contact of another user is changed like that user (security.md ACL-4): a user may
+        change their own contact, only user managers those of others (a changed email must not let
+        anyone take over another account).
+
+        :raises AccessError: some contacts belong to other users and the user may not change users
+        """
+        users = self.sudo().with_context(active_test=False).mapped("user_ids")
+        others = users.filtered(lambda user: user.id != self.env.uid)
+        if others:
+            self.env["res.users"].check_access_rights("write")
+
     @api.constrains("parent_id")
     def _check_parent_id(self):
         if not self._check_recursion():

@@ -3,14 +3,26 @@
 A user *is* a partner through ``_inherits``: name, email and address live on ``res.partner``.
 The password hash lives in the column ``password_hash``, which is not a field: no RPC path can read,
 search or sort on it.
+
+Who changes what (security.md ACL-4): user managers (write access on ``res.users``, group
+*Access Rights*) change users; everybody else changes only their own preferences
+(:data:`SELF_WRITEABLE_FIELDS`), through ``write`` on their own user or :meth:`ResUsers.set_preferences`,
+and their password through :meth:`ResUsers.change_password`. Groups, login, activity, companies
+and every field of other users are refused to them on every path: ``write``, ``create``, ``copy``,
+x2many commands from contacts, groups or companies, and context defaults. The contacts of other
+users are changed like the users (``res.partner``).
 """
+import functools
+import zoneinfo
 import logging
 
 from bureau import api, fields, models
-from bureau.exceptions import AccessDenied, ValidationError
+from bureau.exceptions import AccessDenied, AccessError, ValidationError
 
 _logger = logging.getLogger(__name__)
 
+#: the fields of their own user that users who are not user managers may change (security.md ACL-4)
+SELF_WRITEABLE_FIELDS = ("name", "email", "signature", "lang", "tz")
 MIN_PASSWORD_LENGTH = 8
 COMMON_PASSWORDS = frozenset({
     "password", "12345678", "123456789", "1234567890", "qwertyuiop", "password1", "iloveyou", "11111111",
@@ -86,6 +98,12 @@ class ResUsers(models.Model):
         return users
 
     def write(self, vals):
+        if "lang" in vals or "tz" in vals:
+            self._check_lang_tz(vals)
+        if not self.env.su and not self.check_access_rights("write", raise_exception=False):
+            # not a user manager: own preferences only, written as superuser once checked
+            self._check_self_writeable(vals)
+            return self.sudo().write(vals)
         if "company_id" in vals and "company_ids" not in vals:
             for user in self:
                 if vals["company_id"] and vals["company_id"] not in user.company_ids.ids:
@@ -98,6 +116,53 @@ class ResUsers(models.Model):
         if {"groups_id", "active", "company_id", "company_ids", "partner_id"} & set(vals):
             self.pool.clear_cache()
         return result
+
+    def _check_self_writeable(self, vals):
+        """:raises AccessError: ``vals`` is not a change of the current user's own preferences"""
+        if set(self._ids) != {self.env.uid}:
+            self.check_access_rights("write")
+        refused = sorted(set(vals) - set(SELF_WRITEABLE_FIELDS))
+        if refused:
+            raise AccessError(self.env._(
+                "You may only change your own preferences (%s), not: %s. Contact your administrator "
+                "to change anything else.", ", ".join(SELF_WRITEABLE_FIELDS), ", ".join(refused)))
+
+    def _check_lang_tz(self, vals):
+        """:raises ValidationError: ``lang`` is not an active language or ``tz`` not a time zone"""
+        lang, tz = vals.get("lang"), vals.get("tz")
+        if lang and lang != "en_US":
+            self.env.cr.execute("SELECT 1 FROM res_lang WHERE code = %s AND active", [str(lang)])
+            if not self.env.cr.fetchone():
+                raise ValidationError(self.env._("Unknown or inactive language: %s", lang))
+        if tz and (not isinstance(tz, str) or tz not in _time_zones()):
+            raise ValidationError(self.env._("Unknown time zone: %s", tz))
+
+    # -- preferences -----------------------------------------------------------------------------
+    @api.model
+    def get_preferences(self):
+        """The current user's preferences: ``{'id', 'name', 'email', 'signature', 'lang', 'tz'}``."""
+        user = self.env.user
+        values = {"id": user.id}
+        for name in SELF_WRITEABLE_FIELDS:
+            values[name] = self._fields[name].convert_to_read(user[name], user)
+        return values
+
+    @api.model
+    def set_preferences(self, values):
+        """Change the current user's preferences (:data:`SELF_WRITEABLE_FIELDS` only, for every
+        user, managers included: other fields go through ``write``).
+
+        :raises AccessError: a field that is not a preference
+        :raises ValidationError: unknown language or time zone
+        """
+        if not isinstance(values, dict):
+            raise ValidationError(self.env._("Preferences are a dictionary of field values."))
+        refused = sorted(set(values) - set(SELF_WRITEABLE_FIELDS))
+        if refused:
+            raise AccessError(self.env._("These are not preferences: %s", ", ".join(map(str, refused))))
+        if values:
+            self.browse(self.env.uid).write(values)
+        return True
 
     def unlink(self):
         from bureau import SUPERUSER_ID
@@ -219,6 +284,11 @@ class ResUsers(models.Model):
 
 
 _DUMMY_HASH = [None]
+
+
+@functools.lru_cache(maxsize=1)
+def _time_zones():
+    return frozenset(zoneinfo.available_timezones())
 
 
 def _dummy_hash():

@@ -218,7 +218,7 @@ class _Compiler:
             ids = hierarchy_ids(comodel, value, operator, leaf)
             if not ids:
                 return SQL("FALSE")
-            return self.x2many_exists(field, SQL("%s", tuple(ids)), is_list=True)
+            return self.x2many_targets(field, comodel, ids)
         negative = operator in NEGATIVE_TERM_OPERATORS
         positive = TERM_OPERATORS_NEGATION[operator] if negative else operator
         if _is_name_value(value) or positive in LIKE_OPERATORS:
@@ -241,7 +241,7 @@ class _Compiler:
         any_link = self.x2many_exists(field, comodel._search(field.get_domain_list(comodel)).subselect())
         parts = []
         if ids:
-            parts.append(self.x2many_exists(field, SQL("%s", tuple(ids)), is_list=True))
+            parts.append(self.x2many_targets(field, comodel, ids))
         if has_false:
             parts.append(SQL("(NOT %s)", any_link))
         if not parts:
@@ -259,6 +259,14 @@ class _Compiler:
         parent_name = None if field.name == self.model._parent_name else field.name
         ids = hierarchy_ids(self.model, value, operator, leaf, parent_name=parent_name)
         return SQL("%s IN %s", SQL.identifier(self.alias, "id"), tuple(ids)) if ids else SQL("FALSE")
+
+    def x2many_targets(self, field, comodel, ids):
+        """SQL: the record is linked to one of the comodel records ``ids`` that the user may read
+        (a link to a record they may not read matches nothing, as reading the field hides it)."""
+        if self.env.su:
+            return self.x2many_exists(field, SQL("%s", tuple(ids)), is_list=True)
+        readable = comodel.with_context(active_test=False)._search([("id", "in", list(ids))])
+        return self.x2many_exists(field, readable.subselect())
 
     def x2many_exists(self, field, targets, is_list=False):
         """SQL: the record has at least one linked comodel record among ``targets``.
@@ -355,7 +363,7 @@ def hierarchy_ids(model, value, operator, leaf, parent_name=None):
         result = []
         for path in records.sudo().mapped("parent_path"):
             result += [int(part) for part in (path or "").split("/") if part]
-        return list(dict.fromkeys(result))
+        return _readable_ids(model, list(dict.fromkeys(result)))
     seen = set()
     frontier = set(ids)
     result = []
@@ -373,7 +381,16 @@ def hierarchy_ids(model, value, operator, leaf, parent_name=None):
             result += new
             parents = model.browse(new).sudo().exists().mapped(parent_name)._ids if new else ()
             frontier = set(parents) - seen
+        return _readable_ids(model, result)
     return result
+
+
+def _readable_ids(model, ids):
+    """The ``ids`` of records of ``model`` the user may read: ancestors are found as superuser
+    (``parent_of``), but only those the user may read may match."""
+    if model.env.su or not ids:
+        return ids
+    return list(model.with_context(active_test=False)._search([("id", "in", ids)]).get_result_ids())
 
 
 def _coerce(field, value, leaf, bound=None):

@@ -260,11 +260,21 @@ class Field:
         return bool(self.store and self.column_type)
 
     @property
+    def reads_as_user(self):
+        """Whether the value depends on who reads it: a non-stored related field (other than the
+        fields of an ``_inherits`` parent) is computed with the reader's rights, hop by hop, so it
+        never reveals what the reader could not read directly (security.md ACL-3, odoo/odoo#69583);
+        its values are kept in the cache per user."""
+        return bool(self.related) and not self.store and not getattr(self, "inherited", False)
+
+    @property
     def context_dependent(self):
-        return bool(self.translate) or bool(self.depends_context)
+        return bool(self.translate) or bool(self.depends_context) or self.reads_as_user
 
     def cache_key(self, env):
         keys = []
+        if self.reads_as_user:
+            keys.append((env.uid, env.su))
         if self.translate:
             keys.append(env.lang or "en_US")
         for key in self.depends_context or ():
@@ -455,7 +465,9 @@ class Field:
         kept = self._values_to_keep(records, fields)
         target = records.sudo() if self.compute_sudo else records
         with env.protecting(fields, records):
-            if callable(self.compute) and not isinstance(self.compute, str):
+            if not env.su and self.reads_as_user and self.compute == self._compute_related:
+                self._compute_related_as_user(records)
+            elif callable(self.compute) and not isinstance(self.compute, str):
                 self.compute(target)
             else:
                 getattr(target, self.compute)()
@@ -518,6 +530,34 @@ class Field:
         last = self.related[-1]
         for record, value in zip(records, values):
             record[self.name] = value[last] if value else self.convert_to_record(self.cache_null(), record)
+
+    def _compute_related_as_user(self, records):
+        """Compute the related value with the rights of ``records.env`` (not the superuser).
+
+        Whatever the cache holds, each step must be allowed: the field's groups on its model, then
+        the read access right and record rules of the records reached. A step the user may not take
+        gives an empty value. One query per step at most (for the rules, over all ``records``).
+        """
+        from ..access import has_field_access, readable
+        env = records.env
+        model = records.browse()
+        values = list(records)
+        for name in self.related[:-1]:
+            field = model._fields[name]
+            comodel = env[field.comodel_name]
+            if has_field_access(model, field):
+                values = [value[name][:1] if value else comodel for value in values]
+                linked = comodel.browse(tuple(dict.fromkeys(i for value in values for i in value._ids)))
+                allowed = set(readable(linked)._ids)
+                values = [value if value and value._ids[0] in allowed else comodel for value in values]
+            else:
+                values = [comodel] * len(values)
+            model = comodel
+        last = self.related[-1]
+        visible = has_field_access(model, model._fields[last])
+        for record, value in zip(records, values):
+            record[self.name] = value[last] if value and visible else \
+                self.convert_to_record(self.cache_null(), record)
 
     def _inverse_related(self, records):
         for record in records:

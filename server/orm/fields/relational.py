@@ -13,6 +13,7 @@ import logging
 
 from ...db.sql import SQL, make_identifier
 from ...exceptions import UserError
+from ..access import display_name_of
 from ..commands import Command
 from ..environment import NewId
 from .base import Field
@@ -126,7 +127,9 @@ class Many2one(_Relational):
         if not value:
             return False
         if use_display_name:
-            return (value.id, value.sudo().display_name)
+            # the link is the record's data, the target's name is the target's: a user who may
+            # not read the target sees its id and a generic name (security.md ACL-3)
+            return (value.id, display_name_of(value))
         return value.id
 
     def convert_to_write(self, value, record):
@@ -135,7 +138,7 @@ class Many2one(_Relational):
         return value.id or value._ids[0]
 
     def convert_to_export(self, value, record):
-        return value.display_name if value else ""
+        return display_name_of(value) if value else ""
 
     def write(self, records, value):
         env = records.env
@@ -470,6 +473,10 @@ class Many2many(_RelationalMulti):
         return desc
 
     def _apply_commands(self, records, commands):
+        """Apply x2many commands with the rights of ``records.env`` (security.md ACL-3): creating,
+        updating and deleting targets are ``create``/``write``/``unlink`` on the comodel; linking
+        (1, 4, 6) and unlinking (3) a target need the right to read it; clearing (5) and replacing
+        (6) remove the links to the records the user may read only, the others stay."""
         comodel = self._comodel(records)
         env = records.env
         rel, col1, col2 = self.relation, self.column1, self.column2
@@ -478,36 +485,43 @@ class Many2many(_RelationalMulti):
             code, target_id, vals = command[0], command[1], command[2]
             if code == Command.CREATE:
                 target = comodel.create([vals or {}])
-                self._link(env, ids, target._ids)
+                self._link(env, ids, target._ids, checked=True)
             elif code == Command.UPDATE:
                 comodel.browse(target_id).write(vals or {})
                 self._link(env, ids, [target_id])
             elif code == Command.DELETE:
                 comodel.browse(target_id).unlink()
             elif code == Command.UNLINK:
+                _check_readable(comodel, [target_id])
                 env.cr.execute(SQL("DELETE FROM %s WHERE %s IN %s AND %s = %s", SQL.identifier(rel),
                                    SQL.identifier(col1), tuple(ids), SQL.identifier(col2), target_id))
             elif code == Command.LINK:
                 self._link(env, ids, [target_id])
             elif code == Command.CLEAR:
-                env.cr.execute(SQL("DELETE FROM %s WHERE %s IN %s", SQL.identifier(rel),
-                                   SQL.identifier(col1), tuple(ids)))
+                env.cr.execute(SQL("DELETE FROM %s WHERE %s IN %s%s", SQL.identifier(rel),
+                                   SQL.identifier(col1), tuple(ids), _visible_targets(comodel, col2)))
             elif code == Command.SET:
                 wanted = [int(i) for i in (vals or [])]
+                _check_readable(comodel, wanted)
                 if wanted:
-                    env.cr.execute(SQL("DELETE FROM %s WHERE %s IN %s AND %s NOT IN %s", SQL.identifier(rel),
-                                       SQL.identifier(col1), tuple(ids), SQL.identifier(col2), tuple(wanted)))
+                    env.cr.execute(SQL("DELETE FROM %s WHERE %s IN %s AND %s NOT IN %s%s", SQL.identifier(rel),
+                                       SQL.identifier(col1), tuple(ids), SQL.identifier(col2), tuple(wanted),
+                                       _visible_targets(comodel, col2)))
                 else:
-                    env.cr.execute(SQL("DELETE FROM %s WHERE %s IN %s", SQL.identifier(rel),
-                                       SQL.identifier(col1), tuple(ids)))
-                self._link(env, ids, wanted)
+                    env.cr.execute(SQL("DELETE FROM %s WHERE %s IN %s%s", SQL.identifier(rel),
+                                       SQL.identifier(col1), tuple(ids), _visible_targets(comodel, col2)))
+                self._link(env, ids, wanted, checked=True)
         self._invalidate_relation(env, records)
 
-    def _link(self, env, ids, target_ids):
+    def _link(self, env, ids, target_ids, checked=False):
+        """Link ``ids`` to ``target_ids``; the user must be allowed to read the targets unless
+        ``checked`` (they were just created or checked by the caller)."""
         rows = [(a, b) for a in ids for b in dict.fromkeys(int(t) for t in target_ids)]
         if not rows:
             return
         comodel = env[self.comodel_name]
+        if not checked:
+            _check_readable(comodel, [b for _, b in rows])
         existing = comodel.browse([b for _, b in rows]).sudo().exists()
         missing = set(b for _, b in rows) - set(existing._ids)
         if missing:
@@ -525,6 +539,23 @@ class Many2many(_RelationalMulti):
         for other in records.pool.many2many_relations.get(self.relation, ()):
             if other is not self:
                 env.cache.invalidate([(other, None)])
+
+
+def _check_readable(comodel, ids):
+    """:raises AccessError: the user may not read some of the comodel records ``ids`` (those that
+        do not exist are left to the caller)"""
+    if comodel.env.su or not ids:
+        return
+    comodel.check_access_rights("read")
+    comodel.browse(list(dict.fromkeys(int(i) for i in ids))).check_access_rule("read")
+
+
+def _visible_targets(comodel, column):
+    """SQL to AND to a deletion of links: only the links to records the user may read go."""
+    if comodel.env.su:
+        return SQL("")
+    readable = comodel.with_context(active_test=False)._search([])
+    return SQL(" AND %s IN (%s)", SQL.identifier(column), readable.subselect())
 
 
 class Many2oneReference(Field):

@@ -8,3 +8,4 @@ from . import performance
 from . import inheritance_multi
 from . import constraints
 from . import rpc
+from . import acl_paths
