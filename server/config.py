@@ -88,6 +88,8 @@ OPTIONS = [
     Option("limit_request_restore", int, 1024 * 1024 * 1024, "body limit of a database restore (bytes)"),
     Option("limit_time_statement", int, 60, "statement_timeout of each transaction (seconds)"),
     Option("limit_time_lock", int, 30, "lock_timeout of each transaction (seconds)"),
+    Option("limit_time_idle_transaction", int, 300,
+           "idle_in_transaction_session_timeout of server connections (seconds; 0: none)"),
     Option("limit_time_real", int, 120,
            "prefork: seconds a worker may spend on one request before it is killed and replaced"),
     Option("limit_time_cpu", int, 60, "prefork: CPU seconds a worker may spend on one request"),

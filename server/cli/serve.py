@@ -34,7 +34,8 @@ def make_app(config):
     from ..rpc.wsgi import BureauApp
     from ..service.runtime import Runtime
     db_server = open_database_server(config)
-    db_server.set_timeouts(statement=config["limit_time_statement"], lock=config["limit_time_lock"])
+    db_server.set_timeouts(statement=config["limit_time_statement"], lock=config["limit_time_lock"],
+                           idle=config["limit_time_idle_transaction"])
     runtime = Runtime(config, db_server)
     return BureauApp(runtime, debug=config["debug"]), db_server
 

@@ -210,7 +210,7 @@ class DatabaseServer:
         self._admin(SQL(f"DROP DATABASE {_quote(dbname)}"))
         _logger.info("dropped database %s", dbname)
 
-    def set_timeouts(self, statement=0, lock=0):
+    def set_timeouts(self, statement=0, lock=0, idle=0):
         """Bound every transaction on the connections opened from now on (security.md LIM-3).
 
         Set as connection start-up options rather than ``SET LOCAL`` in each transaction: the same
@@ -218,8 +218,11 @@ class DatabaseServer:
 
         :param statement: ``statement_timeout`` in seconds (0: none)
         :param lock: ``lock_timeout`` in seconds (0: none)
+        :param idle: ``idle_in_transaction_session_timeout`` in seconds (0: none): a connection left
+            idle inside a transaction (a stuck worker) is closed and its locks released
         """
-        options = f"-c statement_timeout={int(statement * 1000)} -c lock_timeout={int(lock * 1000)}"
+        options = (f"-c statement_timeout={int(statement * 1000)} -c lock_timeout={int(lock * 1000)} "
+                   f"-c idle_in_transaction_session_timeout={int(idle * 1000)}")
         existing = self.dsn_params.get("options")
         self.pool.dsn_params["options"] = f"{existing} {options}" if existing else options
 

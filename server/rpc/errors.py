@@ -5,6 +5,7 @@ serialised under them. Tracebacks go to the log; the client gets class and messa
 server runs in debug mode for a loopback client (security.md ERR-1).
 """
 import logging
+import re
 import traceback
 
 from ..exceptions import (AccessDenied, AccessError, ConcurrencyError, MissingError, RedirectWarning,
@@ -36,9 +37,41 @@ class NotFound(Exception):
     """Unknown route (JSON-RPC error code 404)."""
 
 
+#: what a client is told about a database failure, by SQLSTATE (or its class, the first two characters)
+DATABASE_MESSAGES = {
+    "57014": "The operation took too long and was cancelled.",
+    "25P03": "The transaction stayed idle too long and was ended by the database.",
+    "57P01": "The database server is shutting down, please try again.",
+    "53300": "The database has too many connections, please try again.",
+    "08": "The connection to the database was lost, please try again.",
+    "53": "The database server is out of resources, please try again later.",
+}
+_PATH = re.compile(r"(?<![\w.])(?:/[\w.@+-]+){2,}/?")
+_ADDRESS = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b|\[[0-9a-fA-F:]+\](?::\d+)?")
+
+
+def public_message(exc):
+    """What a client may read of an unexpected error (security.md ERR-1): never SQL, server paths
+    or addresses. The log keeps the full text."""
+    try:
+        import psycopg2
+    except ImportError:  # pragma: no cover - psycopg2 is a dependency
+        psycopg2 = None
+    if psycopg2 is not None and isinstance(exc, psycopg2.Error):
+        code = exc.pgcode or ""
+        if code in DATABASE_MESSAGES or code[:2] in DATABASE_MESSAGES:
+            return DATABASE_MESSAGES.get(code) or DATABASE_MESSAGES[code[:2]]
+        if not code or isinstance(exc, (psycopg2.OperationalError, psycopg2.InterfaceError)):
+            return DATABASE_MESSAGES["08"]
+        return f"A database error occurred (SQLSTATE {code}); the server log has the details."
+    message = str(exc)[:1000]
+    return _ADDRESS.sub("<address>", _PATH.sub("<path>", message))
+
+
 def describe(exc, debug=False):
-    """``(name, message, xmlrpc_code, legacy_code, debug_text)`` of an exception."""
-    message = str(exc)
+    """``(name, message, xmlrpc_code, legacy_code, debug_text)`` of an exception; unexpected
+    errors carry a :func:`public_message` unless ``debug``."""
+    message = str(exc) if debug or is_user_facing(exc) else public_message(exc)
     for cls, name, code, legacy in ERROR_TABLE:
         if isinstance(exc, cls):
             break

@@ -14,6 +14,7 @@ import xmlrpc.client
 
 import pytest
 
+from bureau.rpc.errors import DATABASE_MESSAGES
 from conftest import ADMIN_PASSWORD, new_db_name, start_server
 
 pytestmark = [pytest.mark.pg, pytest.mark.faults, pytest.mark.slow]
@@ -204,19 +205,33 @@ def test_writers_in_opposite_orders_both_finish(pg, faults_db, threaded):
 @pytest.fixture
 def strict(pg, faults_db):
     server = start_server(pg, "--db-filter", f"^{faults_db}$",
-                          env_extra={"BUREAU_LIMIT_TIME_STATEMENT": "2", "BUREAU_LIMIT_TIME_LOCK": "1"})
+                          env_extra={"BUREAU_LIMIT_TIME_STATEMENT": "2", "BUREAU_LIMIT_TIME_LOCK": "1",
+                                     "BUREAU_LIMIT_TIME_IDLE_TRANSACTION": "1"})
     yield server
     server.stop()
 
 
 def test_statement_over_the_time_limit_is_cancelled_and_leaves_no_row(pg, faults_db, strict):
     client = Client(strict.url, faults_db)
-    with pytest.raises(xmlrpc.client.Fault):
+    with pytest.raises(xmlrpc.client.Fault) as info:
         client("test.faults.counter", "create_then_wait", "timed out", 30)
     assert count(pg, faults_db, "timed") == 0
     assert "canceling statement due to statement timeout" in strict.log()
+    assert info.value.faultString.endswith(DATABASE_MESSAGES["57014"])
     client("test.faults.counter", "create_then_wait", "in time", 0.1)
     assert count(pg, faults_db, "in") == 1
+
+
+def test_transaction_left_idle_is_ended_by_postgresql_and_leaves_no_row(pg, faults_db, strict):
+    """A worker stuck in Python inside a transaction loses it (and its locks) after the idle limit."""
+    client = Client(strict.url, faults_db)
+    with pytest.raises(xmlrpc.client.Fault) as info:
+        client("test.faults.counter", "create_then_idle", "idle too long", 3)
+    # the client reads what happened, not PostgreSQL's text (security.md ERR-1)
+    assert info.value.faultString.split(": ", 1)[1] in (DATABASE_MESSAGES["25P03"], DATABASE_MESSAGES["08"])
+    assert count(pg, faults_db, "idle") == 0
+    assert client("test.faults.counter", "create_then_idle", "idle briefly", 0.1) is True
+    assert count(pg, faults_db, "idle") == 1
 
 
 def test_lock_held_longer_than_the_lock_limit_fails_the_call_instead_of_waiting(pg, faults_db, strict):

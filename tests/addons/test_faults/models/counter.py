@@ -60,6 +60,15 @@ class Counter(models.Model):
         return True
 
     @api.model
+    def create_then_idle(self, name, seconds):
+        """Create a record, then keep the transaction open and idle (a stuck worker) for ``seconds``."""
+        import time
+        self.create({"name": name}).flush_recordset()
+        time.sleep(seconds)
+        self.env.cr.execute("SELECT 1")
+        return True
+
+    @api.model
     def search_count(self, domain, limit=None):
         """With ``report_transaction`` in the context: fail with the transaction's access mode."""
         if self.env.context.get("report_transaction"):
