@@ -7,12 +7,14 @@ places them in the user's time zone. An all-day event (``allday``) covers whole 
 which are the same in every time zone (views.md §6: Christmas is on 25 December everywhere), so
 ``start_date`` and ``stop_date`` (inclusive) are its source and ``start``/``stop`` are derived from
 them: 08:00 on the first day and 18:00 on the last one, naive values **not** converted from any
-time zone. Their date part is the event's calendar date (a client reads it unshifted); the hours
-only keep a client that converts them anyway on the right day from UTC-16 to UTC+16, and keep the
-span inside every local day the event covers for range searches. Writing ``start``/``stop`` of an
-all-day event (a drag in the calendar) moves it to the date part of the values written, unshifted
-too; switching a timed event to all-day keeps the days it covers in the user's time zone. Timed
-events have no ``start_date``/``stop_date``.
+time zone. Their date part is the event's calendar date (a client reads it unshifted). The hours
+make a range search work in every time zone: the local day D, converted to UTC, always overlaps
+08:00-18:00 UTC of D (for offsets between UTC-18 and UTC+16), so the calendar's fetch of the
+visible range finds the event (a client converting them anyway would show them on the right day
+only from UTC-8 to UTC+6: it must not). Writing ``start``/``stop`` of an all-day event (a drag
+in the calendar) moves it to the date part of the values written, unshifted too; switching a timed
+event to all-day keeps the days it covers in the user's time zone. Timed events have no
+``start_date``/``stop_date``.
 
 ``duration`` is in hours: ``stop - start`` for timed events, 24 per day for all-day ones. Writing
 it moves ``stop`` (or ``stop_date``); when ``duration`` and ``stop`` are both written, ``duration``
