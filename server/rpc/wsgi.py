@@ -66,7 +66,8 @@ class BureauApp:
             request.max_content_length = self.limits[limit]
             if request.content_length is not None and request.content_length > self.limits[limit]:
                 raise RequestEntityTooLarge()
-            response = function(self, request, **values)
+            with self.runtime.request():
+                response = function(self, request, **values)
         except RequestEntityTooLarge as exc:
             response = exc.get_response(environ)
         except NotFound as exc:

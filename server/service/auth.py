@@ -119,9 +119,12 @@ def check_uid(runtime, dbname, uid, password, address=None):
     if isinstance(uid, bool) or not isinstance(uid, int) or uid <= 0 or not isinstance(password, str) \
             or not password:
         raise AccessDenied()
-    registry = runtime.registry(dbname)
+    if not runtime.is_loaded(dbname):
+        runtime.registry(dbname)  # loads it, or says the database does not exist
     limits = throttle.Limits.from_config(runtime.config)
     with runtime.cursor(dbname) as cr:
+        # one transaction for the registry signals, the user and the throttle counts
+        registry = runtime.registry(dbname, cr=cr)
         cr.execute("SELECT login FROM res_users WHERE id = %s", [uid])
         row = cr.fetchone()
         key = throttle.login_key(row[0] if row else f"#{uid}")

@@ -5,6 +5,8 @@ and reloaded when another process signals a change through the database's signal
 (modules.md REG-8): after a module install in one worker, the others see the new models on their
 next request.
 """
+import contextlib
+import contextvars
 import logging
 import re
 import threading
@@ -14,6 +16,10 @@ from ..exceptions import AccessDenied, UserError
 from ..orm.registry import Registry
 
 _logger = logging.getLogger(__name__)
+
+
+#: databases whose signals were read during the current request (see :meth:`Runtime.request`)
+_CHECKED = contextvars.ContextVar("bureau_checked_databases", default=None)
 
 
 class DatabaseNotFound(UserError):
@@ -52,12 +58,31 @@ class Runtime:
             names = [name for name in names if self.db_filter.fullmatch(name)]
         return names
 
-    def registry(self, dbname):
+    @contextlib.contextmanager
+    def request(self):
+        """Scope of one request: the signals of a database are read once in it, not at every
+        :meth:`registry` call (a call authenticates, then runs: one check serves both)."""
+        token = _CHECKED.set(set())
+        try:
+            yield
+        finally:
+            _CHECKED.reset(token)
+
+    def is_loaded(self, dbname):
+        try:
+            return Registry.get(dbname) is not None
+        except KeyError:
+            return False
+
+    def registry(self, dbname, cr=None):
         """The up-to-date registry of ``dbname`` (loaded or reloaded when needed).
 
+        :param cr: a cursor on ``dbname`` to read the signals in (saves a transaction), once the
+            registry is loaded
         :raises DatabaseNotFound: the database does not exist or is not initialised
         """
         self.check_dbname(dbname)
+        checked = _CHECKED.get()
         with self._lock:
             lock = self._db_locks.setdefault(dbname, threading.RLock())
         with lock:
@@ -66,10 +91,14 @@ class Runtime:
             except KeyError:
                 registry = None
             if registry is not None:
-                registry = self._check_signals(registry)
-                if registry is not None:
+                if checked is not None and dbname in checked:
                     return registry
-            return self._load(dbname)
+                registry = self._check_signals(registry, cr)
+            if registry is None:
+                registry = self._load(dbname)
+            if checked is not None:
+                checked.add(dbname)
+            return registry
 
     def _load(self, dbname):
         from ..modules.loading import load_registry
@@ -84,11 +113,14 @@ class Runtime:
         _logger.info("registry of %s loaded (%d models)", dbname, len(registry))
         return registry
 
-    def _check_signals(self, registry):
+    def _check_signals(self, registry, cr=None):
         """The registry, or None when another process changed the models (reload needed)."""
         try:
-            with self.db_server.cursor(registry.dbname) as cr:
+            if cr is not None:
                 registry_value, cache_value = registry.read_signals(cr)
+            else:
+                with self.db_server.cursor(registry.dbname) as own:
+                    registry_value, cache_value = registry.read_signals(own)
         except Exception:
             _logger.exception("cannot read the signalling sequences of %s", registry.dbname)
             return registry
