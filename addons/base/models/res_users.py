@@ -131,6 +131,7 @@ class ResUsers(models.Model):
         """:raises ValidationError: ``lang`` is not an active language or ``tz`` not a time zone"""
         lang, tz = vals.get("lang"), vals.get("tz")
         if lang and lang != "en_US":
+            self.env["res.lang"].flush_model(["code", "active"])  # a language activated just before
             self.env.cr.execute("SELECT 1 FROM res_lang WHERE code = %s AND active", [str(lang)])
             if not self.env.cr.fetchone():
                 raise ValidationError(self.env._("Unknown or inactive language: %s", lang))
