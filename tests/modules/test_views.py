@@ -458,3 +458,15 @@ def test_generated_list_and_search_use_the_rec_name_or_id(env):
 def test_no_view_of_a_type_that_cannot_be_generated_is_a_user_error(env):
     with pytest.raises(UserError, match="calendar"):
         env[ORDER].get_views([[False, "calendar"]])
+
+
+def test_fields_named_by_root_attributes_are_described(env):
+    """A calendar's date_start/date_stop/color and a kanban's default_group_by need descriptions
+    although they are attributes, not ``field`` nodes."""
+    make_view(env, "order calendar", '<calendar date_start="date_order" color="partner_id">'
+                                     '<field name="name"/></calendar>')
+    make_view(env, "order kanban", '<kanban default_group_by="state"><progressbar field="state" '
+                                   'colors="{}"/><templates><t t-name="card"><field name="name"/></t>'
+                                   '</templates></kanban>')
+    result = env[ORDER].get_views([[False, "calendar"], [False, "kanban"]])
+    assert set(result["models"][ORDER]["fields"]) == {"name", "date_order", "partner_id", "state"}

@@ -517,3 +517,12 @@ def test_many2one_path_reaches_archived_dependents(env):
     parent.name = "renamed"
     assert child.parent_name == "renamed"
     assert column_values(env, "test.orm.compute.sample", ["parent_name"], child) == ("renamed",)
+
+
+def test_depends_context_on_the_compute_method_keys_the_cache(env):
+    """``@api.depends_context`` on the method: a value computed in one context is not served in another."""
+    record = env["test.orm.compute.sample"].create({"name": "Ada"})
+    assert record.greeting == "Hello Ada"
+    assert record.with_context(salutation="Bonjour").greeting == "Bonjour Ada"
+    assert record.with_context(salutation="Hallo").greeting == "Hallo Ada"
+    assert record.greeting == "Hello Ada"

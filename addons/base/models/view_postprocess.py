@@ -28,6 +28,12 @@ _logger = logging.getLogger(__name__)
 
 #: tags of the sub-views an x2many ``field`` node may hold
 SUBVIEW_TAGS = frozenset({"form", "tree", "list", "kanban", "calendar", "graph", "pivot", "search"})
+#: root attributes naming fields of the model, per view type (their descriptions are sent too)
+ROOT_FIELD_ATTRIBUTES = {
+    "calendar": ("date_start", "date_stop", "date_delay", "all_day", "color"),
+    "kanban": ("default_group_by", "highlight_color"),
+    "list": ("default_group_by",),
+}
 #: roots that get ``create``/``edit``/``delete`` flags from the access rights: flag -> operation
 ACCESS_ROOTS = frozenset({"form", "tree", "list", "kanban", "calendar"})
 ACCESS_FLAGS = (("create", "create"), ("edit", "write"), ("delete", "unlink"))
@@ -75,6 +81,8 @@ class ArchProcessor:
         processor afterwards (it needs the fields of the whole view)."""
         self.root = root
         self._attributes(root)
+        for attribute in ROOT_FIELD_ATTRIBUTES.get(self.view_type, ()):
+            self._named_field(root.get(attribute))
         self._children(root)
         self._drop_orphan_labels(root)
         if root.tag in ACCESS_ROOTS:
@@ -99,8 +107,17 @@ class ArchProcessor:
         del node.attrib["groups"]
         return True
 
+    def _named_field(self, name):
+        """A field the arch names in an attribute (``date_start="start"``): described too."""
+        field = self.model._fields.get(name) if name else None
+        if field is not None and self.model._has_field_access(field):
+            self.fields[name] = None
+
     def _node(self, node):
         self._attributes(node)
+        if node.tag == "progressbar":
+            self._named_field(node.get("field"))
+            self._named_field(node.get("sum_field"))
         if node.tag == "field":
             self._field(node)
         elif node.tag == "groupby" and node.get("name") and self.view_type == "list":

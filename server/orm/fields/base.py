@@ -217,6 +217,11 @@ class Field:
         """Resolve what depends on other fields and models (related targets, comodels)."""
         if self.related:
             self._setup_related(model)
+        if self.compute:
+            # ``@api.depends_context`` on the compute method keys the cache like the attribute
+            _, context = self.get_depends(model)
+            if context:
+                self.depends_context = tuple(dict.fromkeys(context))
         self._setup_done = True
 
     def _setup_related(self, model):

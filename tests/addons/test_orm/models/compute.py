@@ -24,6 +24,13 @@ class ComputeSample(models.Model):
     partial = fields.Char(compute="_compute_partial")
     echo = fields.Integer(compute="_compute_echo", store=True)
     initial = fields.Char(compute="_compute_initial", store=True)
+    greeting = fields.Char(compute="_compute_greeting")
+
+    @api.depends("name")
+    @api.depends_context("salutation")
+    def _compute_greeting(self):
+        for record in self:
+            record.greeting = f"{self.env.context.get('salutation', 'Hello')} {record.name}"
 
     @api.depends("value")
     def _compute_doubled(self):
