@@ -5,16 +5,17 @@ prefetchable column* for all records of the prefetch set lacking them, in one qu
 ``prefetch_batch`` ids (orm.md CCH-2); x2many fields are fetched with one query per field for the
 whole prefetch set (CCH-3).
 """
+import inspect
 import logging
 
 from ..db.sql import SQL
 from ..exceptions import AccessError
 from . import access
 from . import decorators as api
-from .domain.compile import compile_domain
+from .domain.compile import check_domain, compile_domain
 from .domain.parse import AND, DomainError, NEGATIVE_TERM_OPERATORS, OR, normalize_domain, parse
 from .errors import InputError, invalid_field
-from .order import order_to_sql
+from .order import check_order, order_to_sql
 from .query import Query
 
 _logger = logging.getLogger(__name__)
@@ -260,6 +261,15 @@ class ReadMixin:
     @api.model
     def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None, **read_kwargs):
         """``search`` then ``read`` in one call; records vanished in between are skipped."""
+        # the search's input first: refused input costs no statement (security.md VAL-1)
+        _check_paging(offset, "offset")
+        _check_paging(limit, "limit")
+        check_domain(self, domain or [])
+        if order:
+            check_order(self, order)
+        unknown = sorted(set(read_kwargs) - set(inspect.signature(self.read).parameters))
+        if unknown:
+            raise InputError(f"search_read: unknown arguments {', '.join(map(repr, unknown))}")
         names = self._check_read_fields(fields)
         records = self.search(domain or [], offset=offset, limit=limit, order=order)
         if not records:
@@ -268,13 +278,22 @@ class ReadMixin:
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None, active_test=True):
-        """The :class:`Query` of ``domain`` with access rights, record rules and ``active_test``."""
+        """The :class:`Query` of ``domain`` with access rights, record rules and ``active_test``.
+
+        The input is checked whole before anything reads the database (security.md VAL-1/VAL-2):
+        refused input costs no statement.
+        """
+        limit = _check_paging(limit, "limit")
+        offset = _check_paging(offset, "offset")
+        check_domain(self, domain)
+        if order:
+            check_order(self, order)
         self.check_access_rights("read")
         query = self._where_calc(domain, active_test=active_test)
         self._apply_ir_rules(query, "read")
         query.order = order_to_sql(self, order or self._order, query)
-        query.limit = _check_paging(limit, "limit") or None
-        query.offset = _check_paging(offset, "offset") or None
+        query.limit = limit or None
+        query.offset = offset or None
         return query
 
     @api.model
@@ -320,7 +339,7 @@ class ReadMixin:
     def _name_search_domain(self, name, operator="ilike"):
         names = self._rec_names_search or ([self._rec_name] if self._rec_name else [])
         if not names:
-            if str(name).isdigit():
+            if str(name).isascii() and str(name).isdigit() and len(str(name)) < 19:  # an id, a bigint
                 return [("id", "=", int(name))]
             return [(0, "=", 1)]
         domains = [[(fname, operator, name)] for fname in names]
@@ -493,4 +512,6 @@ def _check_paging(value, name):
         return 0
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise DomainError(f"Invalid {name} {value!r}: expected a non-negative integer")
+    if value >= 2 ** 63:  # LIMIT and OFFSET are PostgreSQL bigints
+        raise DomainError(f"Invalid {name}: at most {2 ** 63 - 1}")
     return value

@@ -39,6 +39,29 @@ def parse_order(order):
     return terms
 
 
+def check_order(model, order):
+    """Check ``order`` against ``model`` without running SQL: the grammar, and every field known
+    and sortable (the checks of :func:`order_to_sql` but access to fields, which it makes itself).
+
+    :raises DomainError: the string does not follow the grammar, or names an unknown, non-stored
+        or x2many field
+    """
+    for fname, _direction, _nulls in parse_order(order):
+        _check_term(model, fname)
+
+
+def _check_term(model, fname):
+    field = model._fields.get(fname)
+    if field is None:
+        raise DomainError(f"Invalid order: {model._name} has no field {fname!r}")
+    if fname == "id" or field.column:
+        return
+    if field.inherited:
+        _check_term(model.env[model._fields[field.inherited_link].comodel_name], fname)
+        return
+    raise DomainError(f"Invalid order: {model._name}.{fname} is not a stored field and cannot be sorted")
+
+
 def order_to_sql(model, order, query, alias=None):
     """The ORDER BY expression of ``order`` for ``model`` (joins are added to ``query``).
 

@@ -12,6 +12,7 @@ import zoneinfo
 from ..db.sql import SQL
 from . import access
 from . import decorators as api
+from .domain.compile import check_domain
 from .domain.parse import AND, DomainError
 
 #: SQL aggregate per name (closed set: nothing else reaches the SQL)
@@ -36,6 +37,14 @@ GRANULARITIES = {
     "quarter": ("quarter", "QQQ yyyy", {"months": 3}),
     "year": ("year", "yyyy", {"years": 1}),
 }
+#: PostgreSQL column types each aggregate accepts (None: any column)
+_NUMBER_COLUMNS = frozenset({"int4", "int8", "numeric", "float8"})
+_ORDERED_COLUMNS = _NUMBER_COLUMNS | {"varchar", "text", "date", "timestamp"}
+AGGREGATE_COLUMN_TYPES = {
+    "sum": _NUMBER_COLUMNS, "avg": _NUMBER_COLUMNS, "min": _ORDERED_COLUMNS, "max": _ORDERED_COLUMNS,
+    "count": None, "count_distinct": None, "bool_and": frozenset({"bool"}), "bool_or": frozenset({"bool"}),
+    "array_agg": None,
+}
 DATE_TYPES = ("date", "datetime")
 GROUPBY_RE = re.compile(r"^([a-z_][a-z0-9_]*)(?::([a-z_]+))?$")
 FIELD_SPEC_RE = re.compile(r"^(?:([a-z_][a-z0-9_]*):([a-z_]+)\(([a-z_][a-z0-9_]*)\)|([a-z_][a-z0-9_]*)(?::([a-z_]+))?)$")
@@ -57,11 +66,18 @@ class ReadGroupMixin:
         :raises AccessError: the user may not read the model or a field
         :raises ValidationError: unknown field, aggregate, granularity or bad order
         """
-        self.check_access_rights("read")
-        groupby = [groupby] if isinstance(groupby, str) else list(groupby or [])
+        _check_paging(offset, "offset")
+        _check_paging(limit, "limit")
+        groupby = _spec_list(groupby, "groupby")
+        # the whole request is checked before anything reads the database (security.md VAL-3):
         # lazy: group by the first field; the others go to each group's __context
         specs = [self._read_group_spec(g) for g in (groupby[:1] if lazy else groupby)]
-        aggregates = self._read_group_aggregates(fields or [], {s["name"] for s in specs})
+        aggregates = self._read_group_aggregates(_spec_list(fields, "fields"), specs, lazy)
+        self._read_group_check_orderby(orderby, specs, aggregates)
+        check_domain(self, domain)
+        self.check_access_rights("read")
+        access.check_field_groups(self, list(dict.fromkeys(
+            [s["name"] for s in specs] + [fname for _, _, fname in aggregates])), "read")
         # pending updates and recomputations of what the query reads (orm.md CCH-5)
         self.flush_model([s["name"] for s in specs] + [fname for _, _, fname in aggregates])
         for spec in specs:
@@ -105,7 +121,6 @@ class ReadGroupMixin:
         field = self._fields.get(name)
         if field is None:
             raise DomainError(f"Invalid groupby: {self._name} has no field {name!r}")
-        access.check_field_groups(self, [name], "read")
         if not (field.column or (field.store and field.related)) or field.type in ("text", "html", "binary", "json"):
             if not (field.type == "many2many" and field.store):
                 raise DomainError(f"Invalid groupby: {self._name}.{name} cannot be grouped on")
@@ -120,9 +135,13 @@ class ReadGroupMixin:
         alias = f"{name}:{granularity}" if granularity else name
         return {"name": name, "field": field, "granularity": granularity, "alias": alias, "spec": spec}
 
-    def _read_group_aggregates(self, fields, groupby_names):
-        if isinstance(fields, str):
-            fields = [fields]
+    def _read_group_aggregates(self, fields, specs, lazy=True):
+        """``[(alias, function, field name)]`` of the ``fields`` specs; every alias names one value
+        of the group dicts and one SQL column, so it may not repeat nor take a key of the groups."""
+        groupby_names = {s["name"] for s in specs}
+        taken = {s["spec"] if s["granularity"] else s["name"] for s in specs}
+        if lazy and specs:
+            taken.add(f"{specs[0]['name']}_count")
         result = []
         for spec in fields:
             if not isinstance(spec, str):
@@ -141,7 +160,6 @@ class ReadGroupMixin:
             field = self._fields.get(fname)
             if field is None:
                 raise DomainError(f"Invalid field {fname!r} on model {self._name!r}")
-            access.check_field_groups(self, [fname], "read")
             if func is None:
                 if fname in groupby_names:
                     continue
@@ -152,10 +170,35 @@ class ReadGroupMixin:
                 raise DomainError(f"Invalid aggregate function {func!r}")
             if not (field.column or fname == "id"):
                 raise DomainError(f"Invalid aggregate: {self._name}.{fname} is not stored")
+            column_types = AGGREGATE_COLUMN_TYPES[func]
+            if column_types is not None and (field.column_type or ("",))[0] not in column_types:
+                raise DomainError(f"Invalid aggregate {spec!r}: {func} does not apply to the {field.type} "
+                                  f"field {self._name}.{fname}")
             if alias in ("__count",) or alias in groupby_names and alias == fname and match.group(1) is None:
                 continue
+            if alias.startswith("__") or alias in taken:
+                raise DomainError(f"Invalid field specification {spec!r}: {alias!r} is already used in the "
+                                  f"groups" if not alias.startswith("__") else
+                                  f"Invalid field specification {spec!r}: aliases may not start with '__'")
+            taken.add(alias)
             result.append((alias, func, fname))
         return result
+
+    def _read_group_check_orderby(self, orderby, specs, aggregates):
+        """:raises DomainError: ``orderby`` is not a list of groups, aggregates or ``__count``, each
+        with an optional direction and nulls placement (the grammar :meth:`_read_group_order` uses)"""
+        if not orderby:
+            return
+        if not isinstance(orderby, str):
+            raise DomainError(f"Invalid orderby {orderby!r}")
+        keys = {s["alias"] for s in specs} | {s["name"] for s in specs} | {alias for alias, _, _ in aggregates}
+        for raw in orderby.split(","):
+            match = ORDERBY_TERM_RE.match(raw)
+            if not match:
+                raise DomainError(f"Invalid orderby {orderby!r}: cannot understand {raw.strip()!r}")
+            if match.group(1) != "__count" and match.group(1) not in keys:
+                raise DomainError(f"Invalid orderby {orderby!r}: {match.group(1)!r} is neither grouped nor "
+                                  f"aggregated")
 
     def _read_group_expr(self, spec, query):
         field = spec["field"]
@@ -333,6 +376,28 @@ class ReadGroupMixin:
         except Exception:
             day = value.date() if isinstance(value, datetime.datetime) else value
             return format_date(day, pattern, locale="en_US")
+
+
+def _check_paging(value, what):
+    """:raises DomainError: ``value`` is not a non-negative integer PostgreSQL can take (or nothing)"""
+    if value is None or value is False:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2 ** 63:
+        raise DomainError(f"Invalid {what} {value!r}: expected a non-negative integer below 2**63")
+
+
+def _spec_list(value, what):
+    """``groupby``/``fields`` as a list: one string, a list or tuple, or nothing.
+
+    :raises DomainError: anything else (a number, a mapping ...)
+    """
+    if value is None or value is False:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    raise DomainError(f"Invalid {what} {value!r}: expected a list of strings")
 
 
 def _fmt(field, value):

@@ -4,8 +4,14 @@
 The ORM already refuses malformed domains, unknown fields and operators; these checks add the
 sizes a client must not exceed — 1,000 leaves, nesting depth 32, 10,000 values in an ``in`` list,
 1,000 characters in a ``like`` pattern — and cap ``limit`` at the configured ``limit_records``
-(10,000 by default; page with ``offset`` beyond it).
+(10,000 by default; page with ``offset`` beyond it). ``limit`` and ``offset`` must fit PostgreSQL's
+``bigint``; floats in domains must be finite (VAL-5: NaN and infinities are refused, whatever the
+field). :func:`check_signature` turns a call that does not fit the method (wrong arity, unknown
+keyword) into a ValidationError instead of a server error.
 """
+import inspect
+import math
+
 from ..exceptions import ValidationError
 
 MAX_LEAVES = 1_000
@@ -13,6 +19,8 @@ MAX_DEPTH = 32
 MAX_IN_VALUES = 10_000
 MAX_PATTERN = 1_000
 LIKE_OPERATORS = ("like", "ilike", "not like", "not ilike", "=like", "=ilike")
+#: ``limit`` and ``offset`` end up as PostgreSQL bigints
+MAX_COUNT = 2 ** 63 - 1
 
 #: method -> names of its positional parameters that need checking (others are left alone)
 SIGNATURES = {
@@ -63,11 +71,29 @@ def check_call(method, args, kwargs, max_records):
     return args, kwargs
 
 
+def check_signature(method, function, args, kwargs):
+    """Refuse arguments that do not fit ``function`` (a model method called with ``args`` and
+    ``kwargs`` after the model itself) before it runs.
+
+    :raises ValidationError: too many or missing positional arguments, unknown or repeated keywords
+    """
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):  # no signature to check (a builtin): the call will tell
+        return
+    try:
+        signature.bind(None, *args, **kwargs)
+    except TypeError as exc:
+        raise ValidationError(f"Invalid arguments for {method}: {exc}") from None
+
+
 def _check_count(value, what):
     if value in (None, False):
         return
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValidationError(f"Invalid {what} {value!r}: expected a non-negative integer")
+    if value > MAX_COUNT:
+        raise ValidationError(f"Invalid {what}: at most {MAX_COUNT}")
 
 
 def _capped(value, max_records):
@@ -104,6 +130,8 @@ def _check_terms(domain, depth):
         if isinstance(value, (list, tuple)) and len(value) > MAX_IN_VALUES:
             raise ValidationError(f"Too many values in domain condition on {term[0]!r}: {len(value)} "
                                   f"(at most {MAX_IN_VALUES})")
+        if not _finite(value):
+            raise ValidationError(f"Invalid value in domain condition on {term[0]!r}: numbers must be finite")
         if isinstance(operator, str) and operator.lower() in LIKE_OPERATORS and isinstance(value, str) \
                 and len(value) > MAX_PATTERN:
             raise ValidationError(f"Search pattern too long on {term[0]!r}: {len(value)} characters "
@@ -113,6 +141,15 @@ def _check_terms(domain, depth):
     if _operator_depth(domain) > MAX_DEPTH:
         raise ValidationError(f"Domain nested too deeply (at most {MAX_DEPTH} levels)")
     return leaves
+
+
+def _finite(value):
+    """Whether ``value`` (or each item of a list value) is not a NaN or infinite float."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, (list, tuple)):
+        return all(not isinstance(item, float) or math.isfinite(item) for item in value)
+    return True
 
 
 def _operator_depth(domain):

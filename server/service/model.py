@@ -12,7 +12,7 @@ from ..db.retry import retrying
 from ..exceptions import AccessError, MissingError, UserError
 from ..orm.environment import Environment
 from ..orm.public_methods import check_method_name, public_method
-from .arguments import check_call
+from .arguments import check_call, check_signature
 
 _logger = logging.getLogger(__name__)
 
@@ -144,6 +144,8 @@ def _dispatch(model, function, method, args, kwargs):
         # Odoo 18 renamed the argument; both spellings are sent by clients
         kwargs["fields_list"] = kwargs.pop("fields")
     if kind == "model":
+        # arguments that do not fit are the client's mistake, not a server error
+        check_signature(method, function, args, kwargs)
         return getattr(model, method)(*args, **kwargs)
     ids = args[0] if args else kwargs.pop("ids", [])
     records = model.browse(_ids(ids))

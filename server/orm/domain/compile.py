@@ -10,10 +10,11 @@ Paths through relational fields become sub-queries on the comodel, built by the 
 record such that ..." (DOM-12).
 """
 import datetime
+import math
 
 from ...db.sql import SQL
 from ...exceptions import AccessError
-from .parse import (DomainError, And, Constant, Leaf, Not, Or, parse, NEGATIVE_TERM_OPERATORS,
+from .parse import (DomainError, And, Constant, Leaf, Node, Not, Or, parse, NEGATIVE_TERM_OPERATORS,
                     TERM_OPERATORS_NEGATION)
 
 LIKE_OPERATORS = ("like", "ilike", "not like", "not ilike", "=like", "=ilike")
@@ -30,6 +31,22 @@ def compile_domain(model, domain, query, alias=None):
     node = domain if not isinstance(domain, (list, tuple)) else parse(domain)
     validate_domain(model, node)
     return _Compiler(model, query, alias or query.alias).node(node)
+
+
+def check_domain(model, domain):
+    """Check ``domain`` against ``model`` as compiling it would, without running any SQL: syntax,
+    field paths (along relations and in ``any`` sub-domains), operators and values (security.md
+    VAL-1). Searches call it before they read access rights, rules or data, so input refused
+    here costs no statement. Access to fields is checked when the domain is compiled for real.
+
+    :raises DomainError: the domain is malformed or does not fit the model
+    """
+    from ..query import Query
+    node = domain if isinstance(domain, Node) else parse(domain)
+    validate_domain(model, node)
+    model = model.sudo()
+    query = Query(model.env, model._table)
+    _DryCompiler(model, query, query.alias).node(node)
 
 
 def validate_domain(model, node, depth=0):
@@ -80,6 +97,24 @@ class _Compiler:
             return SQL("(NOT COALESCE(%s, FALSE))", self.node(node.child))
         return self.leaf(node)
 
+    # -- what reads the database (a dry run replaces these) ----------------------------------------
+    def flush(self, model, fnames=None):
+        model.flush_model(fnames)
+
+    def subquery(self, comodel, domain):
+        """The :class:`Query` of ``domain`` on ``comodel`` (its access rights and rules applied)."""
+        return comodel._search(domain)
+
+    def name_subquery(self, comodel, value, operator, leaf):
+        return name_subquery(comodel, value, operator, leaf)
+
+    def hierarchy_ids(self, model, value, operator, leaf, parent_name=None):
+        return hierarchy_ids(model, value, operator, leaf, parent_name=parent_name)
+
+    def compile_more(self, model, domain):
+        """The SQL of a domain a field's search method returned, on the same query."""
+        return compile_domain(model, domain, self.query, self.alias)
+
     # -- leaves -----------------------------------------------------------------------------------
     def leaf(self, leaf, depth=0):
         if depth > MAX_PATH_DEPTH:
@@ -119,7 +154,7 @@ class _Compiler:
                 column = SQL("COALESCE(%s->>%s, %s->>'en_US')", column, lang, column)
             result = condition(column, field, operator, value, leaf)
         # flushed once the leaf is known to be valid, so that a bad value raises before any SQL
-        model.flush_model([field.name])
+        self.flush(model, [field.name])
         return result
 
     def path_leaf(self, field, leaf, depth):
@@ -132,19 +167,19 @@ class _Compiler:
                 new = Leaf(tuple(field.related) + leaf.path[1:], leaf.operator, leaf.value, leaf.source)
                 return self.leaf(new, depth + 1)
             raise DomainError(f"Invalid leaf {leaf.source!r}: {model._name}.{field.name} is not stored")
-        model.flush_model([field.name])
+        self.flush(model, [field.name])
         comodel = self.env[field.comodel_name].with_context(active_test=False)
         sub_domain = [(rest, leaf.operator, leaf.value)]
         if field.type == "many2one":
-            sub = comodel._search(sub_domain)
+            sub = self.subquery(comodel, sub_domain)
             return SQL("%s IN (%s)", SQL.identifier(self.alias, field.name), sub.subselect())
-        sub = comodel._search(sub_domain + field.get_domain_list(comodel))
+        sub = self.subquery(comodel, sub_domain + field.get_domain_list(comodel))
         return self.x2many_exists(field, sub.subselect())
 
     def id_leaf(self, leaf, operator, value):
         column = SQL.identifier(self.alias, "id")
         if operator in ("child_of", "parent_of"):
-            ids = hierarchy_ids(self.model, value, operator, leaf)
+            ids = self.hierarchy_ids(self.model, value, operator, leaf)
             return SQL("%s IN %s", column, tuple(ids)) if ids else SQL("FALSE")
         if operator in LIKE_OPERATORS:
             raise DomainError(f"Invalid leaf {leaf.source!r}: {operator!r} cannot compare ids")
@@ -163,10 +198,10 @@ class _Compiler:
                 domain = getattr(model, method)(leaf.operator, leaf.value)
             else:
                 domain = method(model, leaf.operator, leaf.value)
-            return compile_domain(model, list(domain), self.query, self.alias)
+            return self.compile_more(model, list(domain))
         if field.type == "binary" and field.store:
             if leaf.operator in ("=", "!=") and not leaf.value:
-                model.env["ir.attachment"].flush_model()
+                self.flush(model.env["ir.attachment"])
                 exists = SQL("EXISTS (SELECT 1 FROM ir_attachment a WHERE a.res_model = %s "
                              "AND a.res_field = %s AND a.res_id = %s)", model._name, field.name,
                              SQL.identifier(self.alias, "id"))
@@ -181,10 +216,10 @@ class _Compiler:
         if operator in ("child_of", "parent_of") and field.comodel_name == self.model._name:
             return self.same_model_hierarchy(field, leaf, operator, value)
         if operator in ("child_of", "parent_of"):
-            ids = hierarchy_ids(comodel, value, operator, leaf)
+            ids = self.hierarchy_ids(comodel, value, operator, leaf)
             return SQL("%s IN %s", column, tuple(ids)) if ids else SQL("FALSE")
         if operator in ("any", "not any"):
-            sub = comodel._search(_subdomain(value, leaf))
+            sub = self.subquery(comodel, _subdomain(value, leaf))
             if operator == "any":
                 return SQL("%s IN (%s)", column, sub.subselect())
             return SQL("(%s NOT IN (%s) OR %s IS NULL)", column, sub.subselect(), column)
@@ -193,7 +228,7 @@ class _Compiler:
             return condition(column, field, operator, False, leaf)
         if _is_name_value(value) or (operator in LIKE_OPERATORS and value):
             positive = TERM_OPERATORS_NEGATION[operator] if operator in NEGATIVE_TERM_OPERATORS else operator
-            sub = name_subquery(comodel, value, positive, leaf)
+            sub = self.name_subquery(comodel, value, positive, leaf)
             if operator in NEGATIVE_TERM_OPERATORS:
                 return SQL("(%s NOT IN (%s) OR %s IS NULL)", column, sub, column)
             return SQL("%s IN (%s)", column, sub)
@@ -209,13 +244,13 @@ class _Compiler:
                 return SQL("TRUE")
             operator = "="
         if operator in ("any", "not any"):
-            sub = comodel._search(_subdomain(value, leaf) + field.get_domain_list(comodel))
+            sub = self.subquery(comodel, _subdomain(value, leaf) + field.get_domain_list(comodel))
             exists = self.x2many_exists(field, sub.subselect())
             return exists if operator == "any" else SQL("(NOT %s)", exists)
         if operator in ("child_of", "parent_of") and field.comodel_name == self.model._name:
             return self.same_model_hierarchy(field, leaf, operator, value)
         if operator in ("child_of", "parent_of"):
-            ids = hierarchy_ids(comodel, value, operator, leaf)
+            ids = self.hierarchy_ids(comodel, value, operator, leaf)
             if not ids:
                 return SQL("FALSE")
             return self.x2many_targets(field, comodel, ids)
@@ -224,7 +259,7 @@ class _Compiler:
         if _is_name_value(value) or positive in LIKE_OPERATORS:
             if not value and positive in ("like", "ilike"):
                 return SQL("FALSE") if negative else SQL("TRUE")
-            sub = name_subquery(comodel, value, positive, leaf)
+            sub = self.name_subquery(comodel, value, positive, leaf)
             exists = self.x2many_exists(field, sub)
             return SQL("(NOT %s)", exists) if negative else exists
         if positive not in ("=", "in"):
@@ -238,7 +273,7 @@ class _Compiler:
                 continue
             ids.append(_to_int(item, leaf))
         has_false = any(item is False or item is None for item in values)
-        any_link = self.x2many_exists(field, comodel._search(field.get_domain_list(comodel)).subselect())
+        any_link = self.x2many_exists(field, self.subquery(comodel, field.get_domain_list(comodel)).subselect())
         parts = []
         if ids:
             parts.append(self.x2many_targets(field, comodel, ids))
@@ -257,7 +292,7 @@ class _Compiler:
         (DOM-20, as in Odoo), so ``('parent_id', 'child_of', x)`` is x and its descendants, and
         ``('implied_ids', 'child_of', g)`` is g and the records linking to it, transitively."""
         parent_name = None if field.name == self.model._parent_name else field.name
-        ids = hierarchy_ids(self.model, value, operator, leaf, parent_name=parent_name)
+        ids = self.hierarchy_ids(self.model, value, operator, leaf, parent_name=parent_name)
         return SQL("%s IN %s", SQL.identifier(self.alias, "id"), tuple(ids)) if ids else SQL("FALSE")
 
     def x2many_targets(self, field, comodel, ids):
@@ -276,7 +311,7 @@ class _Compiler:
         id_column = SQL.identifier(self.alias, "id")
         comodel = self.env[field.comodel_name]
         if field.type == "one2many":
-            comodel.flush_model([field.inverse_name])
+            self.flush(comodel, [field.inverse_name])
             inverse = SQL.identifier(field.inverse_name)
             in_targets = SQL("id IN %s", targets) if is_list else SQL("id IN (%s)", targets)
             return SQL("%s IN (SELECT %s FROM %s WHERE %s IS NOT NULL AND %s)", id_column, inverse,
@@ -285,6 +320,55 @@ class _Compiler:
             SQL("%s IN (%s)", SQL.identifier(field.column2), targets)
         return SQL("%s IN (SELECT %s FROM %s WHERE %s)", id_column, SQL.identifier(field.column1),
                    SQL.identifier(field.relation), in_targets)
+
+
+class _DryQuery:
+    """What a sub-query stands for in a dry run."""
+
+    def subselect(self):
+        return SQL("SELECT NULL")
+
+    def get_result_ids(self):
+        return ()
+
+
+class _DryCompiler(_Compiler):
+    """Compiles as superuser and runs nothing: sub-queries, name searches and hierarchies are
+    checked the same way instead of being run, nothing is flushed (:func:`check_domain`)."""
+
+    def flush(self, model, fnames=None):
+        pass
+
+    def subquery(self, comodel, domain):
+        comodel = comodel.sudo()
+        node = parse(domain)
+        validate_domain(comodel, node)
+        from ..query import Query
+        query = Query(comodel.env, comodel._table)
+        _DryCompiler(comodel, query, query.alias).node(node)
+        return _DryQuery()
+
+    def name_subquery(self, comodel, value, operator, leaf):
+        for name in _as_list(value):
+            _text(name, leaf)
+        return self.subquery(comodel, _name_domain(comodel, value, operator)).subselect()
+
+    def hierarchy_ids(self, model, value, operator, leaf, parent_name=None):
+        if _is_name_value(value):
+            # which records the names find is data: the parent field is checked when they exist
+            for name in _as_list(value):
+                self.subquery(model, model._name_search_domain(_text(name, leaf), "ilike"))
+            return []
+        ids = [_to_int(v, leaf) for v in _as_list(value) if v is not False and v is not None]
+        if ids and (parent_name or model._parent_name) not in model._fields:
+            raise DomainError(f"Invalid leaf {leaf.source!r}: {model._name} has no parent field "
+                              f"{parent_name or model._parent_name!r}")
+        return []
+
+    def compile_more(self, model, domain):
+        node = parse(domain)
+        validate_domain(model, node)
+        return _DryCompiler(model, self.query, self.alias).node(node)
 
 
 # -- leaf helpers ----------------------------------------------------------------------------------
@@ -312,7 +396,10 @@ def _to_int(value, leaf):
     if isinstance(value, int):
         return value
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
+        try:
+            return int(value)
+        except ValueError:  # past Python's 4,300-digit limit (VAL-5), or digits int() refuses ('²')
+            raise DomainError(f"Invalid value in leaf {leaf.source!r}: not a usable integer") from None
     if isinstance(value, float) and value.is_integer():
         return int(value)
     raise DomainError(f"Invalid value {value!r} in leaf {leaf.source!r}: expected an id")
@@ -320,15 +407,19 @@ def _to_int(value, leaf):
 
 def name_subquery(comodel, value, operator, leaf):
     """SQL sub-select of the comodel ids whose name matches ``value`` (DOM-10, ``active_test`` off)."""
-    names = _as_list(value)
     comodel = comodel.with_context(active_test=False)
+    return comodel._search(_name_domain(comodel, value, operator)).subselect()
+
+
+def _name_domain(comodel, value, operator):
+    """The domain on ``comodel`` of the records whose name matches ``value`` (one name or a list)."""
+    names = _as_list(value)
     if operator in ("in", "=?") or (operator == "=" and len(names) > 1):
         operator = "="
     if operator not in ("=", "like", "ilike", "=like", "=ilike", "<", ">", "<=", ">="):
         operator = "ilike"
     from .parse import OR as _OR
-    domain = _OR([comodel._name_search_domain(str(name), operator) for name in names])
-    return comodel._search(domain).subselect()
+    return _OR([comodel._name_search_domain(str(name), operator) for name in names])
 
 
 def hierarchy_ids(model, value, operator, leaf, parent_name=None):
@@ -404,7 +495,10 @@ def _coerce(field, value, leaf, bound=None):
         if ftype in ("float", "monetary"):
             if isinstance(value, bool) or not isinstance(value, (int, float, str)):
                 raise ValueError
-            return float(value)
+            number = float(value)
+            if not math.isfinite(number):  # NaN and infinities are refused (security.md VAL-5)
+                raise ValueError
+            return number
         if ftype == "boolean":
             return bool(value)
         if ftype == "date":
@@ -434,7 +528,9 @@ def condition(column, field, operator, value, leaf):
     """The SQL for ``column operator value`` following the table of orm.md DOM-3."""
     if field.type == "boolean":
         return _boolean_condition(column, operator, value, leaf)
-    if field.type in ("binary", "json") and not (operator in ("=", "!=") and not value):
+    # '' or 0 in a json field are json values (compared as jsonb), only False/None mean "not set"
+    unset = (value is False or value is None) if field.type == "json" else not value
+    if field.type in ("binary", "json") and not (operator in ("=", "!=") and unset):
         if field.type == "json" and operator in ("=", "!="):
             import json
             try:

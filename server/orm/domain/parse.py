@@ -228,28 +228,27 @@ def parse(domain):
     :raises DomainError: malformed domain, bad field path syntax or unknown operator
     """
     tokens = normalize_domain(domain)
-    position = 0
-
-    def parse_node():
-        nonlocal position
-        token = tokens[position]
-        position += 1
+    # read right to left with a stack of operands: no recursion, so a chain of 999 '|' (what
+    # clients send to OR many ids) cannot exhaust Python's stack
+    stack = []
+    for token in reversed(tokens):
         if token == AND_OPERATOR or token == OR_OPERATOR:
-            left = parse_node()
-            right = parse_node()
+            if len(stack) < 2:
+                raise DomainError(f"Invalid domain {list(domain)!r}: an operator lacks operands")
             cls = And if token == AND_OPERATOR else Or
             children = []
-            for child in (left, right):
+            for child in (stack.pop(), stack.pop()):
                 children.extend(child.children if isinstance(child, cls) else [child])
-            return cls(children)
-        if token == NOT_OPERATOR:
-            return Not(parse_node())
-        return parse_leaf(token)
-
-    node = parse_node()
-    if position != len(tokens):
+            stack.append(cls(children))
+        elif token == NOT_OPERATOR:
+            if not stack:
+                raise DomainError(f"Invalid domain {list(domain)!r}: an operator lacks operands")
+            stack.append(Not(stack.pop()))
+        else:
+            stack.append(parse_leaf(token))
+    if len(stack) != 1:
         raise DomainError(f"Invalid domain {list(domain)!r}")
-    return node
+    return stack[0]
 
 
 def parse_leaf(token):
