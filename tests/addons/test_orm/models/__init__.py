@@ -9,3 +9,4 @@ from . import inheritance_multi
 from . import constraints
 from . import rpc
 from . import acl_paths
+from . import client
