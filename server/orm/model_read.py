@@ -12,7 +12,7 @@ from ..db.sql import SQL
 from ..exceptions import AccessError
 from . import access
 from . import decorators as api
-from .domain.compile import check_domain, compile_domain
+from .domain.compile import check_domain, compile_domain, domain_checked
 from .domain.parse import AND, DomainError, NEGATIVE_TERM_OPERATORS, OR, normalize_domain, parse
 from .errors import InputError, invalid_field
 from .order import check_order, order_to_sql
@@ -285,7 +285,8 @@ class ReadMixin:
         """
         limit = _check_paging(limit, "limit")
         offset = _check_paging(offset, "offset")
-        check_domain(self, domain)
+        if not domain_checked(self.env):
+            check_domain(self, domain)
         if order:
             check_order(self, order)
         self.check_access_rights("read")

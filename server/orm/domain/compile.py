@@ -49,6 +49,11 @@ def check_domain(model, domain):
     _DryCompiler(model, query, query.alias).node(node)
 
 
+def domain_checked(env):
+    """Whether the domain being searched is part of one :func:`check_domain` accepted already."""
+    return getattr(env.transaction, "domain_checked", 0) > 0
+
+
 def validate_domain(model, node, depth=0):
     """Check the field path of every leaf (and of ``any`` sub-domains) against ``model``.
 
@@ -102,8 +107,17 @@ class _Compiler:
         model.flush_model(fnames)
 
     def subquery(self, comodel, domain):
-        """The :class:`Query` of ``domain`` on ``comodel`` (its access rights and rules applied)."""
-        return comodel._search(domain)
+        """The :class:`Query` of ``domain`` on ``comodel`` (its access rights and rules applied).
+
+        ``domain`` is part of one checked already (:func:`check_domain`) or of a record rule, so
+        ``_search`` does not check it again: nested paths would be checked once per level.
+        """
+        transaction = comodel.env.transaction
+        transaction.domain_checked = getattr(transaction, "domain_checked", 0) + 1
+        try:
+            return comodel._search(domain)
+        finally:
+            transaction.domain_checked -= 1
 
     def name_subquery(self, comodel, value, operator, leaf):
         return name_subquery(comodel, value, operator, leaf)
