@@ -5,7 +5,24 @@ group B (own notes only), a global multi-company rule, a field restricted to gro
 every kind: to partners (group B reads only the partners of its companies), to tags (multi-company
 rule) and to lines. Nothing is granted to plain internal users.
 """
-from bureau import api, fields, models
+from bureau import SQL, api, fields, models
+from bureau.exceptions import AccessError
+
+#: (table, columns, condition) of :meth:`AclNote.acl_snapshot` (fixed text, no input)
+SNAPSHOT_TABLES = (
+    ("test_orm_acl_note", "*", "TRUE"),
+    ("test_orm_acl_tag", "*", "TRUE"),
+    ("test_orm_acl_line", "*", "TRUE"),
+    ("test_orm_acl_note_tag_rel", "*", "TRUE"),
+    ("ir_attachment", "id, name, res_model, res_id, create_uid", "res_model LIKE 'test.orm.acl%%'"),
+    ("ir_model_data", "id, module, name, model, res_id", "model LIKE 'test.orm.acl%%'"),
+    ("res_users", "id, login, active, partner_id, company_id, share, signature, password_hash", "TRUE"),
+    ("res_groups_users_rel", "*", "TRUE"),
+    ("res_groups_implied_rel", "*", "TRUE"),
+    ("res_company_users_rel", "*", "TRUE"),
+    ("res_partner", "id, name, email, company_id, lang, tz, active", "TRUE"),
+    ("res_company", "id, name, partner_id", "TRUE"),
+)
 
 
 class AclNote(models.Model):
@@ -35,6 +52,25 @@ class AclNote(models.Model):
     def _compute_line_count(self):
         for note in self:
             note.line_count = len(note.line_ids)
+
+    @api.model
+    def acl_snapshot(self):
+        """``{table: [row count, md5 of the rows]}`` of what the access matrix over RPC may touch
+        (``tests/security/test_acl_rpc_matrix.py``), read in SQL; settings administrators only.
+
+        :raises AccessError: the caller is not a settings administrator
+        """
+        if not self.env.user.has_group("base.group_system"):
+            raise AccessError("Only settings administrators may take snapshots.")
+        self.env.flush_all()
+        result = {}
+        for table, columns, where in SNAPSHOT_TABLES:
+            self.env.cr.execute(SQL(
+                "SELECT count(*), md5(COALESCE(string_agg(t::text, '|' ORDER BY t::text), '')) "
+                "FROM (SELECT %s FROM %s WHERE %s) t",
+                SQL(columns), SQL.identifier(table), SQL(where)))
+            result[table] = list(self.env.cr.fetchone())
+        return result
 
 
 class AclTag(models.Model):
