@@ -41,7 +41,23 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def main(argv=None):
+def attach_journal(session, directory=None):
+    """Give ``session`` the journal of unsaved edits of its profile (server, database, login)."""
+    from .models.journal import Journal
+    connection = session.connection
+    try:
+        journal = Journal.for_profile(connection.url, connection.db, connection.login, directory).start()
+        journal.compact()
+    except OSError:
+        _logger.exception("no journal of unsaved edits: its directory cannot be written")
+        return None
+    session.journal = journal
+    _logger.info("journal of unsaved edits: %s", journal.path)
+    return journal
+
+
+def main(argv=None, on_window=None):
+    """Run the client; ``on_window(window)`` is called once the main window is shown (scripts)."""
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_application()
@@ -52,18 +68,33 @@ def main(argv=None):
 
     def open_main(session):
         from .windows.main_window import MainWindow
+        attach_journal(session)
         window = MainWindow(session)
         state["window"] = window
         window.show()
+        _logger.info("main window shown: %s on %s as %s", session.connection.db, session.connection.url,
+                     session.connection.login)
+        if on_window is not None:
+            on_window(window)
 
+    failure = None
     if args.password_stdin and args.url and args.db and args.login:
+        from .rpc.errors import RpcError
         from .session import Session
         password = sys.stdin.readline().rstrip("\n")
-        open_main(Session.login(args.url, args.db, args.login, password))
-    else:
-        from .dialogs.login import LoginDialog
-        dialog = LoginDialog(url=args.url, db=args.db, login=args.login)
-        dialog.logged_in.connect(open_main)
-        if not dialog.exec():
-            return 0
+        try:
+            session = Session.login(args.url, args.db, args.login, password)
+        except RpcError as exc:
+            _logger.warning("login of %s on %s failed: %s", args.login, args.db, exc)
+            failure = str(exc)
+        else:
+            open_main(session)
+            return app.exec()
+    from .dialogs.login import LoginDialog
+    dialog = LoginDialog(url=args.url, db=args.db, login=args.login)
+    if failure:
+        dialog.message.setText(failure)
+    dialog.logged_in.connect(open_main)
+    if not dialog.exec():
+        return 0
     return app.exec()

@@ -24,6 +24,9 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (QListView, QStyle, QStyledItemDelegate, QStyleOptionButton, QStyleOptionViewItem,
                                QTreeView, QWidgetAction)
 
+# status bar, conflict and recovery dialogs
+from PySide6.QtWidgets import QProgressBar, QTableWidget, QTableWidgetItem
+
 __all__ = [name for name in dir() if not name.startswith("_")]
 
 

@@ -2,6 +2,10 @@
 
 Profiles (URL, database, login) are remembered with ``QSettings``; passwords never are
 (security.md CLI-1). A plain ``http://`` URL to another machine is flagged before logging in.
+
+:meth:`LoginDialog.for_relogin` is the same dialog when the web session ended while working: server,
+database and login are those of the open windows and cannot change; only the password is asked,
+and the calls that were refused meanwhile are sent again once logged in.
 """
 import logging
 
@@ -16,17 +20,30 @@ _logger = logging.getLogger(__name__)
 DEFAULT_URL = "http://127.0.0.1:8069"
 
 
+def _connect(url, db, login, password):
+    """An authenticated connection (blocking: run through a runner)."""
+    connection = Connection(url)
+    connection.authenticate(db, login, password)
+    _logger.info("logged in to %s on %s as %s (uid %s)", db, url, login, connection.uid)
+    return connection
+
+
 class LoginDialog(QDialog):
     """Emits ``logged_in(session)``; ``accept()`` closes it once logged in."""
 
     logged_in = Signal(object)
 
-    def __init__(self, parent=None, url=None, db=None, login=None, runner=None):
+    def __init__(self, parent=None, url=None, db=None, login=None, runner=None, session=None):
         super().__init__(parent)
         self.setWindowTitle(tr("Bureau — Log in"))
         self.setObjectName("login_dialog")
         self.runner = runner or Runner(self)
         self.session = None
+        #: the session to log in again (:meth:`for_relogin`), or None
+        self.relogin_session = session
+        if session is not None:
+            connection = session.connection
+            url, db, login = connection.url, connection.db, connection.login
         settings = QSettings()
         self.url = QLineEdit(url or settings.value("login/url", DEFAULT_URL))
         self.url.setObjectName("url")
@@ -54,8 +71,24 @@ class LoginDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self._wanted_db = db or settings.value("login/db", "")
+        if session is not None:
+            self.setWindowTitle(tr("Bureau — Session ended"))
+            self.setObjectName("relogin_dialog")
+            for widget in (self.url, self.login):
+                widget.setReadOnly(True)
+            self.database.addItem(db)
+            self.database.setEnabled(False)
+            self.message.setText(tr("Your session has ended. Enter your password to continue: your unsaved "
+                                    "changes are kept and the waiting operations are sent again."))
+            self.password.setFocus()
+            return
         self.url.editingFinished.connect(self.refresh_databases)
         self.refresh_databases()
+
+    @classmethod
+    def for_relogin(cls, parent, session):
+        """The dialog asking the password again for ``session`` (pre-filled, not editable)."""
+        return cls(parent, session=session)
 
     def refresh_databases(self):
         url = self.url.text().strip()
@@ -82,8 +115,19 @@ class LoginDialog(QDialog):
             return
         self.buttons.setEnabled(False)
         self.message.setText(tr("Logging in…"))
-        self.runner.call(Session.login, url, db, login, password,
-                         on_result=self._logged_in, on_error=self._failed)
+        if self.relogin_session is not None:
+            self.runner.call(self.relogin_session.relogin, password, on_result=self._relogged_in,
+                             on_error=self._failed)
+            return
+        # the connection is opened in the background; the session (Qt objects) on the GUI thread
+        self.runner.call(_connect, url, db, login, password,
+                         on_result=lambda connection: self._logged_in(Session(connection)), on_error=self._failed)
+
+    def _relogged_in(self, _info):
+        self.password.clear()
+        self.session = self.relogin_session
+        self.logged_in.emit(self.session)
+        self.accept()
 
     def _logged_in(self, session):
         settings = QSettings()

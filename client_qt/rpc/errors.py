@@ -50,6 +50,10 @@ class ConnectionLost(RpcError):
     """The server could not be reached (after retries)."""
 
 
+class Cancelled(RpcError):
+    """The user stopped waiting for the call: its answer is ignored (the server may still do it)."""
+
+
 class NotFound(RpcError):
     """Unknown route or model."""
 

@@ -155,6 +155,13 @@ class FieldWidget(QWidget):
         """Whether the user typed something not committed yet (an onchange answer must not erase it)."""
         return bool(getattr(self, "_typed", False) or getattr(self, "_dirty", False))
 
+    def pending_text(self):
+        """The text typed but not committed yet (kept by the journal of unsaved edits), or None."""
+        return None
+
+    def restore_text(self, text):
+        """Put back text typed in an earlier run (journal restore) and commit it as if typed."""
+
     def apply_readonly(self, readonly):
         """Switch the editor and the read-only rendering."""
         if self.display is not None:
@@ -253,6 +260,14 @@ class LineWidget(FieldWidget):
     def parse(self, text):
         """The value of ``text``; raises ``ValueError`` when it is not acceptable."""
         return text or False
+
+    def pending_text(self):
+        return self.editor.text() if self._typed and not self.readonly else None
+
+    def restore_text(self, text):
+        self.editor.setText(text)
+        self._typed = True
+        self.commit_pending()
 
     def commit_pending(self):
         if not self._typed or self.readonly:

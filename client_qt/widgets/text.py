@@ -40,6 +40,14 @@ class TextWidget(FieldWidget):
             self._showing = False
         self._dirty = False
 
+    def pending_text(self):
+        return self.editor.toPlainText() if self._dirty and not self.readonly else None
+
+    def restore_text(self, text):
+        self.editor.setPlainText(text)
+        self._dirty = True
+        self.commit_pending()
+
     def commit_pending(self):
         if not self._dirty or self.readonly:
             return

@@ -21,6 +21,8 @@ class ActionTab(QWidget):
     """
 
     title_changed = Signal(str)
+    #: a view was built: ``(mode, view widget)``
+    view_ready = Signal(str, object)
 
     def __init__(self, window, action, extra_context=None):
         super().__init__()
@@ -91,10 +93,17 @@ class ActionTab(QWidget):
         if search and search_class is not None:
             self.search_view = search_class(self, search["arch"], self.fields, search.get("id"))
             self.search_slot.addWidget(self.search_view)
+            if hasattr(self.window, "bind_record_keys"):
+                # Ctrl+S, Ctrl+N ... typed in the search box go to the current view
+                self.window.bind_record_keys(self.search_view)
         else:
             self.search_view = None
         first = self.view_modes[0] if self.view_modes else "list"
-        self.switch_to(first)
+        res_id = self.action.get("res_id")
+        if first == "form" and res_id:
+            self.switch_to(first, record_id=res_id, ids=[res_id])
+        else:
+            self.switch_to(first)
 
     def view(self, mode):
         """The view widget of ``mode`` (built on first use)."""
@@ -107,6 +116,11 @@ class ActionTab(QWidget):
                 widget = cls(self, spec["arch"], self.fields, spec.get("id"))
             self.views[mode] = widget
             self.stack.addWidget(widget)
+            journal = getattr(self.session, "journal", None)
+            if journal is not None and mode == "form" and hasattr(widget, "form"):
+                from ..views.form.journaling import FormJournal
+                widget.journal_watcher = FormJournal(widget, journal, self.action)
+            self.view_ready.emit(mode, widget)
         return self.views[mode]
 
     def switch_to(self, mode, **kwargs):
@@ -139,3 +153,10 @@ class ActionTab(QWidget):
 
     def can_close(self):
         return all(view.can_close() for view in self.views.values())
+
+    def dispose(self):
+        """The tab is closed (its records saved or discarded): nothing of it stays in the journal."""
+        for view in self.views.values():
+            watcher = getattr(view, "journal_watcher", None)
+            if watcher is not None:
+                watcher.dispose()

@@ -86,6 +86,8 @@ class RecordForm(QWidget):
     changed = Signal(str)
     #: the user edited a value
     edited = Signal()
+    #: another record (or none) is shown: loaded, new, saved and read again, discarded
+    record_changed = Signal()
 
     def __init__(self, session, model, root, fields, models=None, context=None, main_window=None, readonly=False,
                  scroll=True, parent=None):
@@ -243,12 +245,14 @@ class RecordForm(QWidget):
         self.edited_at = {}
         self.domains = {}
         if record is None:
+            self.record_changed.emit()
             return
         record.force_save = set(self.force_save)
         for name, lines in record.lines.items():
             lines.line_fields = self.line_fields(name) or lines.line_fields
         record.listen(self._record_changed)
         self.refresh()
+        self.record_changed.emit()
 
     def line_fields(self, name):
         """Field descriptions of the lines of x2many ``name``: the fields of its sub-views."""

@@ -4,7 +4,8 @@
 * :func:`new_record` makes an empty record and asks the server for its defaults;
 * :func:`save_record` waits for pending onchanges, checks required fields, then ``create``\\ s or
   ``write``\\ s the changes. A write carries ``context['__last_update']`` = the ``write_date``
-  the form read, so the server refuses to overwrite someone else's later edit.
+  the form read, so the server refuses to overwrite someone else's later edit; the user then
+  chooses what to keep (:mod:`.conflict`).
 """
 import logging
 
@@ -101,7 +102,14 @@ def save_record(form, on_saved, on_failed=None):
             form.user_edited = False
             on_saved(record.id)
 
-        context.update(last_update(record))
-        session.call(form.model, "write", [record.id], values, context=context, on_result=written, on_error=error)
+        def refused(exc):
+            # refused because someone saved the record meanwhile? (the user chooses: conflict.py)
+            from .conflict import resolve
+            resolve(form, record, values, context, exc, on_saved, failed)
+
+        stamp = last_update(record)
+        context.update(stamp)
+        session.call(form.model, "write", [record.id], values, context=context, on_result=written,
+                     on_error=refused if stamp else error)
 
     form.when_idle(step)

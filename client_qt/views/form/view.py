@@ -174,6 +174,7 @@ class FormView(QWidget):
 
     def leave(self):
         """Whether the current record may be left (asks Save / Discard / Cancel when modified)."""
+        self.form.commit_pending()  # text typed in a field that still has the focus counts
         if not self.form.is_modified():
             return True
         answer = confirm.ask_save(self.window())

@@ -51,6 +51,13 @@ class RpcProbe(models.Model):
         """Raise the exception named ``kind`` in :data:`RAISED`."""
         raise RAISED[kind]()
 
+    @api.model
+    def rpc_wait_lock(self, key, answer=True):
+        """``answer`` once no test holds the advisory lock ``(7432, key)`` (a call as slow as a test
+        wants: tests/client/test_behaviour_busy.py)."""
+        self.env.cr.execute("SELECT pg_advisory_xact_lock_shared(7432, %s)", [int(key)])
+        return answer
+
     @api.private
     def rpc_hidden(self):
         """Public name, but marked private: not callable remotely."""
