@@ -49,8 +49,10 @@ def describe(error):
                    "Try again once the server answers."), data.get("debug") or "")
     if isinstance(error, errors.RpcError):
         short = message.splitlines()[0][:300] if message else ""
-        details = "\n\n".join(part for part in (f"{error.name or type(error).__name__}: {message}",
-                                                 data.get("debug") or "") if part)
+        details = f"{error.name or type(error).__name__}: {message}"
+        debug = (data.get("debug") or "").strip()
+        if debug and debug != details:
+            details += "\n\n" + debug
         return (QMessageBox.Icon.Critical, tr("The server could not complete the operation."), short, details)
     details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     return (QMessageBox.Icon.Critical, tr("Something went wrong in the client."),

@@ -37,6 +37,7 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(tr("Bureau — Log in"))
         self.setObjectName("login_dialog")
+        self.setMinimumWidth(440)
         self.runner = runner or Runner(self)
         self.session = None
         #: the session to log in again (:meth:`for_relogin`), or None
