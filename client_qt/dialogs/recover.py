@@ -18,7 +18,8 @@ _logger = logging.getLogger(__name__)
 def entry_caption(entry):
     when = datetime.datetime.fromtimestamp(entry.get("t") or 0).strftime("%Y-%m-%d %H:%M")
     record = tr("new record") if not entry.get("id") else f"#{entry['id']}"
-    caption = f"{entry.get('title') or entry.get('model')} — {entry.get('model')} {record}, {when}"
+    where = (entry.get("action") or {}).get("name") or entry.get("model")
+    caption = f"{entry.get('title') or entry.get('model')} — {where} {record} ({entry.get('model')}), {when}"
     if entry.get("set_aside"):
         caption += " " + tr("(set aside in an edit conflict)")
     return caption
@@ -83,6 +84,7 @@ class RecoveryDialog(QDialog):
                 child.setToolTip(1, child.text(1))
                 item.addChild(child)
             self.tree.addTopLevelItem(item)
+            item.setFirstColumnSpanned(True)
             item.setExpanded(True)
         if self.entries:
             self.message.setText(tr("These changes were not saved: the client closed unexpectedly, the connection "

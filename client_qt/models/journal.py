@@ -149,10 +149,17 @@ class Journal:
     # -- writing ---------------------------------------------------------------------------------
     def _append(self, lines):
         data = "".join(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n" for line in lines)
+        data = data.encode("utf-8")
         with _open_private(self.lock_path, "a") as lock:
             _lock(lock)
             try:
-                with _open_private(self.path, "a") as handle:
+                with _open_private(self.path, "a+b") as handle:
+                    size = handle.seek(0, os.SEEK_END)
+                    if size:
+                        handle.seek(size - 1)
+                        if handle.read(1) != b"\n":
+                            # a client died in the middle of a line: end it, so this one stays whole
+                            data = b"\n" + data
                     handle.write(data)
                     handle.flush()
                     (getattr(os, "fdatasync", None) or os.fsync)(handle.fileno())
