@@ -8,75 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RPC_ADMIN_PASSWORD, make_env
+from client_fixtures import *  # noqa: F401,F403 (fixtures and helpers)
+from client_fixtures import TIMEOUT, answer_next_question, close_notices, form_tab, keep, open_notices, unique
 from client_qt.qt import QApplication, QColor, QMessageBox, QPalette, QPushButton, Qt, QTabWidget
-from form_fakes import answer_next_question, close_notices, keep, open_notices
-from form_fakes import keep_widgets_alive  # noqa: F401  (autouse)
+from conftest import make_env
 
 pytestmark = [pytest.mark.pg, pytest.mark.qt]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
-TIMEOUT = 15000
-
-
-@pytest.fixture(scope="module")
-def session(qapp, live_server, rpc_db):
-    from client_qt.session import Session
-    from client_qt.views.registry import load_view_modules
-    load_view_modules()
-    session = Session.login(live_server.url, rpc_db, "admin", RPC_ADMIN_PASSWORD)
-    yield session
-    session.runner.wait()
-
-
-@pytest.fixture
-def window(qtbot, session):
-    from client_qt.windows.main_window import MainWindow
-    window = MainWindow(session)
-    window.resize(1280, 860)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    close_notices()
-    while window.tabs.count():
-        widget = window.tabs.widget(0)
-        window.tabs.removeTab(0)
-        widget.deleteLater()
-    session.runner.wait()
-    window.deleteLater()
-    QApplication.sendPostedEvents(None, 52)
-
-
-@pytest.fixture
-def db(pg, rpc_db):
-    """Read the database through the ORM, in a new transaction per call."""
-    def read(model, domain, fields):
-        env = make_env(pg, rpc_db)
-        try:
-            return env[model].search_read(domain, fields)
-        finally:
-            env.cr.rollback()
-            env.cr.close()
-    return read
-
-
-def rpc(session, model, method, *args, **kwargs):
-    return session.connection.call_kw(model, method, list(args), kwargs)
-
-
-def form_tab(qtbot, window, model, record_id=None, views=(("form",),), context=None):
-    """Open ``model`` in a tab showing its form view; a new record unless ``record_id``."""
-    action = {"type": "ir.actions.act_window", "res_model": model, "name": model,
-              "views": [[False, mode[0]] for mode in views], "context": context or {}}
-    tab = window.run_action_dict(action)
-    qtbot.waitUntil(lambda: getattr(tab, "current", None) is not None, timeout=TIMEOUT)
-    view = tab.current
-    if record_id:
-        tab.open_record(record_id, [record_id])
-        qtbot.waitUntil(lambda: view.form.record is not None and view.form.record.id == record_id, timeout=TIMEOUT)
-    else:
-        qtbot.waitUntil(lambda: view.form.record is not None and view.form.onchanger.is_idle(), timeout=TIMEOUT)
-    return view
 
 
 def type_into(qtbot, line_edit, text):
@@ -105,10 +44,11 @@ def saved(qtbot, view):
     return results[0]
 
 
-def test_partner_form_creates_a_company_with_fields_of_several_types_and_a_contact_line(qtbot, window, db):
+def test_partner_form_creates_a_company_with_fields_of_several_types_and_a_contact_line(qtbot, window, db, rpc):
+    company, contact = unique("Client Test Company"), unique("Ann Contact")
     view = form_tab(qtbot, window, "res.partner")
     form = view.form
-    type_into(qtbot, form.widget("name").editor, "Client Test Company")
+    type_into(qtbot, form.widget("name").editor, company)
     form.widget("is_company").editor.click()
     pick(qtbot, form.widget("country_id"), "Belg", "Belgium")
     type_into(qtbot, form.widget("city").editor, "Namur")
@@ -126,16 +66,17 @@ def test_partner_form_creates_a_company_with_fields_of_several_types_and_a_conta
     qtbot.waitUntil(lambda: getattr(children, "dialog", None) is not None and children.dialog.isVisible(),
                     timeout=TIMEOUT)
     line = children.dialog
-    type_into(qtbot, line.form.widget("name").editor, "Ann Contact")
+    type_into(qtbot, line.form.widget("name").editor, contact)
     type_into(qtbot, line.form.widget("email").editor, "ann@client-test.example")
     line.buttons["save_close"].click()
     qtbot.waitUntil(lambda: not line.isVisible(), timeout=TIMEOUT)
-    assert children.list.row_texts()[0][0] == "Ann Contact"
+    assert children.list.row_texts()[0][0] == contact
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(form.widget("city").editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: form.record is not None and form.record.id and not form.is_modified(), timeout=TIMEOUT)
-    [partner] = db("res.partner", [("name", "=", "Client Test Company")],
+    rpc.created.append(("res.partner", [form.record.id]))
+    [partner] = db("res.partner", [("name", "=", company)],
                    ["is_company", "country_id", "city", "email", "website", "category_id", "child_ids"])
     assert partner["is_company"] is True and partner["country_id"][1] == "Belgium"
     assert partner["city"] == "Namur" and partner["email"] == "hello@client-test.example"
@@ -143,44 +84,55 @@ def test_partner_form_creates_a_company_with_fields_of_several_types_and_a_conta
     [customer] = db("res.partner.category", [("name", "=", "Customer")], ["id"])
     assert partner["category_id"] == [customer["id"]]
     [child] = db("res.partner", [("id", "in", partner["child_ids"])], ["name", "email", "parent_id"])
-    assert child["name"] == "Ann Contact" and child["parent_id"][0] == partner["id"]
+    assert child["name"] == contact and child["parent_id"][0] == partner["id"]
+    rpc.created.append(("res.partner", [child["id"]]))
     assert view.pager.text() == "1 / 1"
 
 
-def test_editing_a_record_changed_meanwhile_is_refused(qtbot, window, session, db, pg, rpc_db):
-    partner_id = rpc(session, "res.partner", "create", {"name": "Conflict Test", "city": "Liège"})
+def test_editing_a_record_changed_meanwhile_is_refused(qtbot, window, rpc, db, pg, rpc_db):
+    partner_id = rpc.create("res.partner", {"name": unique("Conflict Test"), "city": "Liège"})
     view = form_tab(qtbot, window, "res.partner", partner_id)
-    rpc(session, "res.partner", "write", [partner_id], {"city": "Mons"})
+    rpc("res.partner", "write", [partner_id], {"city": "Mons"})
     env = make_env(pg, rpc_db)
     env.cr.execute("UPDATE res_partner SET write_date = write_date + interval '10 seconds' WHERE id = %s",
                    (partner_id,))
     env.cr.commit()
     env.cr.close()
     type_into(qtbot, view.form.widget("city").editor, "Namur")
-    assert saved(qtbot, view) is False
-    box = open_notices()[-1]
-    assert "modified by another user" in box.text()
+    results = []
+    view.save(results.append)
+    # the server refuses the write; the client finds the newer version and asks what to keep
+    qtbot.waitUntil(lambda: getattr(view.form, "conflict_dialog", None) is not None, timeout=TIMEOUT)
+    dialog = view.form.conflict_dialog
+    [row] = [row for row in dialog.rows if row.name == "city"]
+    assert (row.original, row.mine, row.theirs) == ("Liège", "Namur", "Mons")
+    [write] = view.session.connection.sent("write", "res.partner")
+    assert "modified by another user" in str(write.error)
+    dialog.cancel_button.click()
+    qtbot.waitUntil(lambda: results == [False], timeout=TIMEOUT)
     assert db("res.partner", [("id", "=", partner_id)], ["city"])[0]["city"] == "Mons"
     view.discard()
     qtbot.waitUntil(lambda: view.form.record.get("city") == "Mons", timeout=TIMEOUT)
 
 
 def test_a_validation_error_is_shown_in_a_dialog_and_nothing_is_saved(qtbot, window, db):
+    name = unique("Broken ISBN")
     view = form_tab(qtbot, window, "library.book")
-    type_into(qtbot, view.form.widget("name").editor, "Broken ISBN")
+    type_into(qtbot, view.form.widget("name").editor, name)
     type_into(qtbot, view.form.widget("isbn").editor, "978-0-00-000000-1")
     assert saved(qtbot, view) is False
     box = open_notices()[-1]
     assert box.windowTitle() == "Validation Error" and "ISBN" in box.text()
     assert box.icon() == QMessageBox.Icon.Warning
-    assert db("library.book", [("name", "=", "Broken ISBN")], ["id"]) == []
+    assert db("library.book", [("name", "=", name)], ["id"]) == []
     assert view.form.is_modified()
 
 
-def test_order_onchange_fills_the_discount_and_warns_about_a_missing_email(qtbot, window, db):
+def test_order_onchange_fills_the_discount_and_warns_about_a_missing_email(qtbot, window, db, rpc):
+    name = unique("CLIENT-ONCHANGE")
     view = form_tab(qtbot, window, "test.orm.order")
     form = view.form
-    type_into(qtbot, form.widget("name").editor, "CLIENT-ONCHANGE-1")
+    type_into(qtbot, form.widget("name").editor, name)
     pick(qtbot, form.widget("partner_id"), "Jane Aus", "Jane Austen")
     qtbot.waitUntil(lambda: any(box.windowTitle() == "No email" for box in open_notices()), timeout=TIMEOUT)
     assert form.record.get("discount") == 0.0
@@ -189,22 +141,25 @@ def test_order_onchange_fills_the_discount_and_warns_about_a_missing_email(qtbot
     qtbot.waitUntil(lambda: form.record.get("discount") == 60.0, timeout=TIMEOUT)
     assert form.widget("discount").editor.text() == "60.00"
     assert saved(qtbot, view) is True
-    [order] = db("test.orm.order", [("name", "=", "CLIENT-ONCHANGE-1")], ["discount", "partner_id"])
+    rpc.created.append(("test.orm.order", [form.record.id]))
+    [order] = db("test.orm.order", [("name", "=", name)], ["discount", "partner_id"])
     assert order["discount"] == 60.0 and order["partner_id"][1] == "Azure Interior"
 
 
-def test_loan_buttons_save_first_then_start_and_return_the_book(qtbot, window, session, db):
-    book_id = rpc(session, "library.book", "create", {"name": "Client Test Book"})
+def test_loan_buttons_save_first_then_start_and_return_the_book(qtbot, window, rpc, db):
+    book = unique("Client Test Book")
+    book_id = rpc.create("library.book", {"name": book})
     view = form_tab(qtbot, window, "library.loan")
     form = view.form
     assert form.record.get("state") == "draft" and form.record.get("date_start")
-    pick(qtbot, form.widget("book_id"), "Client Test B", "Client Test Book")
+    pick(qtbot, form.widget("book_id"), book, book)
     pick(qtbot, form.widget("member_id"), "Alice M", "Alice Martin")
     start = form.findChild(QPushButton, "button_action_start")
     assert start.isVisible()
     start.click()
     qtbot.waitUntil(lambda: form.record is not None and form.record.get("state") == "ongoing", timeout=TIMEOUT)
     loan_id = form.record.id
+    rpc.created.append(("library.loan", [loan_id]))
     [loan] = db("library.loan", [("id", "=", loan_id)], ["state", "book_id", "member_id", "name"])
     assert loan["state"] == "ongoing" and loan["book_id"][0] == book_id and loan["name"] != "New"
     statusbar = form.widget("state")
@@ -226,17 +181,18 @@ def test_loan_buttons_save_first_then_start_and_return_the_book(qtbot, window, s
     assert db("library.loan", [("id", "=", loan_id)], ["state"])[0]["state"] == "draft"
 
 
-def test_a_button_error_is_shown_and_the_record_reloaded(qtbot, window, session):
-    book_id = rpc(session, "library.book", "create", {"name": "Client Test Book 2"})
-    member = rpc(session, "res.partner", "search", [("name", "=", "Bob Peeters")])[0]
-    loan_id = rpc(session, "library.loan", "create", {"book_id": book_id, "member_id": member})
+def test_a_button_error_is_shown_and_the_record_reloaded(qtbot, window, rpc):
+    book_id = rpc.create("library.book", {"name": unique("Client Test Book")})
+    member = rpc("res.partner", "search", [("name", "=", "Bob Peeters")])[0]
+    loan_id = rpc.create("library.loan", {"book_id": book_id, "member_id": member})
     view = form_tab(qtbot, window, "library.loan", loan_id)
-    rpc(session, "library.loan", "action_start", [loan_id])
+    rpc("library.loan", "action_start", [loan_id])
     start = view.form.findChild(QPushButton, "button_action_start")
     start.click()
     qtbot.waitUntil(lambda: any("Only draft loans" in box.text() for box in open_notices()), timeout=TIMEOUT)
     qtbot.waitUntil(lambda: view.form.record.get("state") == "ongoing", timeout=TIMEOUT)
     assert start.isEnabled()
+    rpc("library.loan", "action_return", [loan_id])  # an ongoing loan cannot be deleted
 
 
 WIZARD_ARCH = """<form string="Rename the order">
@@ -249,15 +205,13 @@ WIZARD_ARCH = """<form string="Rename the order">
 
 
 @pytest.fixture
-def wizard_view(session):
-    view_id = rpc(session, "ir.ui.view", "create", {"name": "test.orm.wizard.client", "model": "test.orm.wizard",
-                                                    "type": "form", "arch": WIZARD_ARCH, "priority": 99})
-    yield view_id
-    rpc(session, "ir.ui.view", "unlink", [view_id])
+def wizard_view(views):
+    return views("test.orm.wizard", WIZARD_ARCH)["views"]["form"]["id"]
 
 
-def test_a_wizard_opens_as_a_modal_dialog_runs_its_button_and_closes(qtbot, window, session, db, wizard_view):
-    order_id = rpc(session, "test.orm.order", "create", {"name": "CLIENT-WIZARD-1"})
+def test_a_wizard_opens_as_a_modal_dialog_runs_its_button_and_closes(qtbot, window, rpc, db, wizard_view):
+    order_id = rpc.create("test.orm.order", {"name": unique("CLIENT-WIZARD")})
+    renamed = unique("CLIENT-WIZARD-RENAMED")
     closed = []
     from client_qt.dialogs.wizard import open_wizard
     action = {"type": "ir.actions.act_window", "res_model": "test.orm.wizard", "target": "new",
@@ -271,15 +225,16 @@ def test_a_wizard_opens_as_a_modal_dialog_runs_its_button_and_closes(qtbot, wind
     qtbot.waitUntil(lambda: dialog.form.record.get("order_id") and
                     dialog.form.record.get("order_id")[0] == order_id, timeout=TIMEOUT)
     assert [button.text() for button in dialog.findChildren(QPushButton) if button.isVisible()] == ["Apply", "Cancel"]
-    type_into(qtbot, dialog.form.widget("name").editor, "CLIENT-WIZARD-RENAMED")
+    type_into(qtbot, dialog.form.widget("name").editor, renamed)
     dialog.findChild(QPushButton, "button_action_apply").click()
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=TIMEOUT)
     assert closed == [1]
-    assert db("test.orm.order", [("id", "=", order_id)], ["name"])[0]["name"] == "CLIENT-WIZARD-RENAMED"
+    assert db("test.orm.order", [("id", "=", order_id)], ["name"])[0]["name"] == renamed
 
 
-def test_a_wizard_cancel_closes_without_running(qtbot, window, session, db, wizard_view):
-    order_id = rpc(session, "test.orm.order", "create", {"name": "CLIENT-WIZARD-2"})
+def test_a_wizard_cancel_closes_without_running(qtbot, window, rpc, db, wizard_view):
+    name = unique("CLIENT-WIZARD")
+    order_id = rpc.create("test.orm.order", {"name": name})
     action = {"type": "ir.actions.act_window", "res_model": "test.orm.wizard", "target": "new",
               "name": "Rename", "views": [[wizard_view, "form"]]}
     window.run_action_dict(action, None, {"default_order_id": order_id})
@@ -289,7 +244,7 @@ def test_a_wizard_cancel_closes_without_running(qtbot, window, session, db, wiza
     type_into(qtbot, dialog.form.widget("name").editor, "NEVER")
     dialog.findChild(QPushButton, "button_cancel").click()
     assert not dialog.isVisible()
-    assert db("test.orm.order", [("id", "=", order_id)], ["name"])[0]["name"] == "CLIENT-WIZARD-2"
+    assert db("test.orm.order", [("id", "=", order_id)], ["name"])[0]["name"] == name
 
 
 def dark_palette():
@@ -312,25 +267,25 @@ def dark_palette():
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_screenshots_of_forms(qtbot, window, session, theme):
+def test_screenshots_of_forms(qtbot, window, session, rpc, theme):
     app = QApplication.instance()
     previous_style, previous_palette = app.style().name(), app.palette()
     app.setStyle("Fusion")
     app.setPalette(dark_palette() if theme == "dark" else app.style().standardPalette())
     try:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        azure = rpc(session, "res.partner", "search", [("name", "=", "Azure Interior")])[0]
+        azure = rpc("res.partner", "search", [("name", "=", "Azure Interior")])[0]
         view = form_tab(qtbot, window, "res.partner", azure)
         qtbot.waitUntil(lambda: view.form.widget("category_id").tag_names() == ["Customer"], timeout=TIMEOUT)
         qtbot.waitUntil(lambda: view.form.widget("child_ids").list.row_texts()[:1] != [["…", "", "", "", ""]],
                         timeout=TIMEOUT)
         qtbot.waitUntil(lambda: not session.runner.pending, timeout=TIMEOUT)
         assert keep(view).grab().save(str(SCREENSHOTS / f"form_partner_{theme}.png"))
-        loans = rpc(session, "library.loan", "search", [("state", "=", "ongoing")], limit=1)
+        loans = rpc("library.loan", "search", [("state", "=", "ongoing")], limit=1)
         view = form_tab(qtbot, window, "library.loan", loans[0])
         qtbot.waitUntil(lambda: not session.runner.pending, timeout=TIMEOUT)
         assert view.grab().save(str(SCREENSHOTS / f"form_loan_{theme}.png"))
-        book = rpc(session, "library.book", "search", [("loan_count", ">", 0)], limit=1)
+        book = rpc("library.book", "search", [("loan_count", ">", 0)], limit=1)
         view = form_tab(qtbot, window, "library.book", book[0])
         view.form.findChild(QTabWidget, "notebook").setCurrentIndex(1)
         lines = view.form.widget("loan_ids").list

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from client_fixtures import live_session  # noqa: F401 (fixture)
+from client_fixtures import *  # noqa: F401,F403 (fixtures and helpers)
 from client_qt.qt import QApplication, QColor, QLocale, QPalette, Qt
 from test_list_model import SCROLL_DOMAIN, make_scroll_contacts
 from test_list_view import TIMEOUT, list_view, open_tab
@@ -51,8 +51,8 @@ def save(widget, name):
     return path
 
 
-def test_screenshot_of_the_book_list(qtbot, live_session, palette):
-    window, tab = open_tab(qtbot, live_session, "library.book", name="Books")
+def test_screenshot_of_the_book_list(qtbot, session, palette):
+    window, tab = open_tab(qtbot, session, "library.book", name="Books")
     window.resize(1200, 520)
     view = list_view(qtbot, tab)
     qtbot.waitUntil(lambda: view.footer.isVisible() and 0 in view.model.loaded_pages(), timeout=TIMEOUT)
@@ -71,8 +71,8 @@ def test_screenshot_of_the_book_list(qtbot, live_session, palette):
     assert save(window, f"list_books_{palette}").exists()
 
 
-def test_screenshot_of_the_grouped_partner_list(qtbot, live_session, palette):
-    window, tab = open_tab(qtbot, live_session, "res.partner", [["name", "not like", "Scroll Contact"]],
+def test_screenshot_of_the_grouped_partner_list(qtbot, session, palette):
+    window, tab = open_tab(qtbot, session, "res.partner", [["name", "not like", "Scroll Contact"]],
                            name="Contacts")
     window.resize(1200, 560)
     view = list_view(qtbot, tab)
@@ -94,9 +94,9 @@ def test_screenshot_of_the_grouped_partner_list(qtbot, live_session, palette):
     assert save(window, f"list_grouped_partners_{palette}").exists()
 
 
-def test_screenshot_of_the_search_proposals(qtbot, live_session, palette):
-    make_scroll_contacts(live_session.connection)
-    window, tab = open_tab(qtbot, live_session, "res.partner", SCROLL_DOMAIN, name="Contacts")
+def test_screenshot_of_the_search_proposals(qtbot, session, palette):
+    make_scroll_contacts(session.connection)
+    window, tab = open_tab(qtbot, session, "res.partner", SCROLL_DOMAIN, name="Contacts")
     window.resize(1200, 520)
     view = list_view(qtbot, tab)
     tab.search_view.filter_action("type_company").trigger()
@@ -108,9 +108,9 @@ def test_screenshot_of_the_search_proposals(qtbot, live_session, palette):
     QApplication.processEvents()
 
 
-def test_screenshot_of_the_loan_list_with_decorations(qtbot, live_session, palette):
+def test_screenshot_of_the_loan_list_with_decorations(qtbot, session, palette):
     from client_qt.models.list_format import decoration_colour
-    window, tab = open_tab(qtbot, live_session, "library.loan", name="Loans")
+    window, tab = open_tab(qtbot, session, "library.loan", name="Loans")
     window.resize(1200, 420)
     view = list_view(qtbot, tab)
     qtbot.waitUntil(lambda: 0 in view.model.loaded_pages(), timeout=TIMEOUT)

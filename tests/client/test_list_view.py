@@ -3,12 +3,10 @@ import csv
 
 import pytest
 
-from client_fixtures import live_session  # noqa: F401 (fixture)
+from client_fixtures import *  # noqa: F401,F403 (fixtures and helpers)
+from client_fixtures import TIMEOUT
 from client_qt.qt import QApplication, QMessageBox, QPoint, Qt
-from replay import RecordingConnection
 from test_list_model import SCROLL_COUNT, SCROLL_DOMAIN, make_scroll_contacts
-
-TIMEOUT = 15000
 
 
 def open_tab(qtbot, session, model, domain=None, context=None, name=None):
@@ -35,19 +33,18 @@ def list_view(qtbot, tab):
 
 
 def counting(session):
-    """Wrap the session's connection so the test sees every call it makes."""
-    session.connection = RecordingConnection(session.connection, "unused")
+    """The session's connection, which notes every call it makes."""
     return session.connection
 
 
 def offsets(connection, model="res.partner"):
-    return [call[3]["offset"] for call in connection.calls("search_read", model)]
+    return [call.kwargs["offset"] for call in connection.sent("search_read", model)]
 
 
 @pytest.fixture
-def contacts(live_session):
-    make_scroll_contacts(live_session.connection)
-    return live_session
+def contacts(session, rpc):
+    make_scroll_contacts(rpc.connection)
+    return session
 
 
 def test_partner_list_fetches_pages_as_the_user_scrolls(qtbot, contacts):
@@ -57,16 +54,16 @@ def test_partner_list_fetches_pages_as_the_user_scrolls(qtbot, contacts):
     qtbot.waitUntil(lambda: 0 in view.model.loaded_pages(), timeout=TIMEOUT)
     assert view.model.rowCount() == SCROLL_COUNT
     assert offsets(connection) == [0]
-    qtbot.waitUntil(lambda: view.pager.text() == "1-80 / 205", timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: view.pager.text() == f"1-80 / {SCROLL_COUNT}", timeout=TIMEOUT)
     view.table.scrollToBottom()
     qtbot.waitUntil(lambda: 2 in view.model.loaded_pages(), timeout=TIMEOUT)
-    qtbot.waitUntil(lambda: view.pager.text() == "161-205 / 205", timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: view.pager.text() == f"161-{SCROLL_COUNT} / {SCROLL_COUNT}", timeout=TIMEOUT)
     assert offsets(connection) == [0, 160]
     view.table.scrollTo(view.model.index(100, 0))
     qtbot.waitUntil(lambda: 1 in view.model.loaded_pages(), timeout=TIMEOUT)
     assert sorted(offsets(connection)) == [0, 80, 160]
     # never the whole table: every read is one page
-    assert {call[3]["limit"] for call in connection.calls("search_read", "res.partner")} == {80}
+    assert {call.kwargs["limit"] for call in connection.sent("search_read", "res.partner")} == {80}
 
 
 def test_header_click_sorts_the_list(qtbot, contacts):
@@ -83,22 +80,23 @@ def test_header_click_sorts_the_list(qtbot, contacts):
     assert header.isSortIndicatorShown() and header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
 
 
-def test_group_by_country_from_the_search_view(qtbot, contacts):
+def test_group_by_country_from_the_search_view(qtbot, contacts, rpc):
     window, tab = open_tab(qtbot, contacts, "res.partner", SCROLL_DOMAIN)
     view = list_view(qtbot, tab)
     tab.search_view.group_action("group_country").trigger()
     qtbot.waitUntil(lambda: view.is_grouped() and len(view.group_model.groups()) == 3, timeout=TIMEOUT)
     groups = view.group_model.groups()
-    assert sorted(g.count for g in groups) == [68, 68, 69]
+    expected = rpc("res.partner", "read_group", SCROLL_DOMAIN, ["country_id"], ["country_id"])
+    assert [g.count for g in groups] == [group["country_id_count"] for group in expected]
     assert view.group_model.data(view.group_model.index(0, 0)) == f"{groups[0].label} ({groups[0].count})"
     assert [chip.text.text() for chip in tab.search_view.chips] == ["Country"]
     view.tree.expand(view.group_model.index(0, 0))
     qtbot.waitUntil(lambda: view.group_model.rowCount(view.group_model.index(0, 0)) == groups[0].count,
                     timeout=TIMEOUT)
-    assert view.pager.text() == "3 groups · 205 records"
+    assert view.pager.text() == f"{len(expected)} groups · {SCROLL_COUNT} records"
     # removing the facet brings the flat list back
     qtbot.mouseClick(tab.search_view.chips[0].findChild(object, "facet_remove"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not view.is_grouped() and view.model.counted and view.model.total == 205,
+    qtbot.waitUntil(lambda: not view.is_grouped() and view.model.counted and view.model.total == SCROLL_COUNT,
                     timeout=TIMEOUT)
 
 
@@ -125,7 +123,7 @@ def test_search_by_a_field_with_an_operator_a_filter_and_a_removed_facet(qtbot, 
     qtbot.waitUntil(lambda: view.model.counted and view.model.total == SCROLL_COUNT, timeout=TIMEOUT)
 
 
-def test_typing_proposes_fields_and_many2one_records(qtbot, contacts):
+def test_typing_proposes_fields_and_many2one_records(qtbot, contacts, rpc):
     window, tab = open_tab(qtbot, contacts, "res.partner", SCROLL_DOMAIN)
     view = list_view(qtbot, tab)
     search = tab.search_view
@@ -134,7 +132,8 @@ def test_typing_proposes_fields_and_many2one_records(qtbot, contacts):
     assert search.popup.isVisible()
     assert search.proposal_items()[0] == "Search Name for: Scroll Contact 01"
     qtbot.keyClick(search.box, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: view.model.counted and view.model.total == 10, timeout=TIMEOUT)
+    named = rpc("res.partner", "search_count", SCROLL_DOMAIN + [["name", "ilike", "Scroll Contact 01"]])
+    qtbot.waitUntil(lambda: view.model.counted and view.model.total == named, timeout=TIMEOUT)
     country = contacts.connection.call_kw("res.partner", "search_read", [SCROLL_DOMAIN], {
         "fields": ["country_id"], "limit": 1, "order": "id"})[0]["country_id"]
     qtbot.keyClicks(search.box, country[1][:4])
@@ -193,11 +192,11 @@ def test_duplicate_then_delete_the_selected_rows(qtbot, contacts):
     assert contacts.connection.call_kw("res.partner", "search_count", [[["id", "=", copies[0]]]]) == 0
 
 
-def test_book_list_shows_decorations_and_the_price_sum(qtbot, live_session):
+def test_book_list_shows_decorations_and_the_price_sum(qtbot, session):
     from client_qt.models.list_format import decoration_colour
-    connection = live_session.connection
+    connection = session.connection
     books = connection.call_kw("library.book", "search_read", [[]], {"fields": ["price", "available", "name"]})
-    window, tab = open_tab(qtbot, live_session, "library.book")
+    window, tab = open_tab(qtbot, session, "library.book")
     view = list_view(qtbot, tab)
     qtbot.waitUntil(lambda: view.footer.isVisible(), timeout=TIMEOUT)
     price = view.model.column_index("price")
@@ -232,9 +231,9 @@ def editor_named(view, name):
     return editor is not None and editor.objectName() == f"cell_editor_{name}"
 
 
-def test_editable_list_saves_each_row_with_the_keyboard(qtbot, live_session):
-    connection = live_session.connection
-    window, tab = open_tab(qtbot, live_session, "ir.config_parameter",
+def test_editable_list_saves_each_row_with_the_keyboard(qtbot, session):
+    connection = session.connection
+    window, tab = open_tab(qtbot, session, "ir.config_parameter",
                            [["key", "=like", "client.test.%"]])
     view = list_view(qtbot, tab)
     table = view.table
@@ -316,13 +315,13 @@ LOAN_ARCH = """<list>
 </list>"""
 
 
-def test_row_and_header_buttons_act_on_their_records(qtbot, live_session):
+def test_row_and_header_buttons_act_on_their_records(qtbot, session):
     from client_qt.views.list.view import ListView
-    connection = live_session.connection
+    connection = session.connection
     book = connection.call_kw("library.book", "search", [[["available", "=", True]]], {"limit": 1})[0]
     member = connection.call_kw("res.partner", "search", [[["name", "=", "Alice Martin"]]])[0]
     loan = connection.call_kw("library.loan", "create", [{"book_id": book, "member_id": member}])
-    window, tab = open_tab(qtbot, live_session, "library.loan", [["id", "=", loan]])
+    window, tab = open_tab(qtbot, session, "library.loan", [["id", "=", loan]])
     list_view(qtbot, tab)
     fields = connection.call_kw("library.loan", "fields_get", [], {})
     view = ListView(tab, LOAN_ARCH, fields)
@@ -359,12 +358,12 @@ def test_search_defaults_of_the_action_apply_before_the_first_load(qtbot, contac
     assert sum(g.count for g in view.group_model.groups()) == 41
     assert [chip.text.text() for chip in tab.search_view.chips] == ["Companies", "Country"]
     # the first load already had the filter: no ungrouped read happened before
-    assert connection.calls("search_count", "res.partner") == []
-    assert connection.calls("search_read", "res.partner") == []
+    assert connection.sent("search_count", "res.partner") == []
+    assert connection.sent("search_read", "res.partner") == []
 
 
-def test_ctrl_f_focuses_the_search_box(qtbot, live_session):
-    window, tab = open_tab(qtbot, live_session, "library.book")
+def test_ctrl_f_focuses_the_search_box(qtbot, session):
+    window, tab = open_tab(qtbot, session, "library.book")
     list_view(qtbot, tab)
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=TIMEOUT)
@@ -375,10 +374,10 @@ def test_ctrl_f_focuses_the_search_box(qtbot, live_session):
     qtbot.waitUntil(lambda: tab.search_view.box.hasFocus(), timeout=TIMEOUT)
 
 
-def test_loans_by_start_month_and_this_month_filter(qtbot, live_session):
+def test_loans_by_start_month_and_this_month_filter(qtbot, session):
     import datetime
-    connection = live_session.connection
-    window, tab = open_tab(qtbot, live_session, "library.loan")
+    connection = session.connection
+    window, tab = open_tab(qtbot, session, "library.loan")
     view = list_view(qtbot, tab)
     search = tab.search_view
     search.group_action("date_start_month").trigger()
@@ -398,12 +397,12 @@ def test_loans_by_start_month_and_this_month_filter(qtbot, live_session):
                                               ("date_start", "<", stop.isoformat())], timeout=TIMEOUT)
 
 
-def test_editable_list_keyboard_moves_between_cells_and_rows(qtbot, live_session):
-    connection = live_session.connection
+def test_editable_list_keyboard_moves_between_cells_and_rows(qtbot, session):
+    connection = session.connection
     ids = [connection.call_kw("ir.config_parameter", "create", [{"key": f"client.nav.{i}", "value": str(i)}])
            for i in range(2)]
     try:
-        window, tab = open_tab(qtbot, live_session, "ir.config_parameter", [["key", "=like", "client.nav.%"]])
+        window, tab = open_tab(qtbot, session, "ir.config_parameter", [["key", "=like", "client.nav.%"]])
         view = list_view(qtbot, tab)
         qtbot.waitUntil(lambda: 0 in view.model.loaded_pages() and view.model.rowCount() == 2, timeout=TIMEOUT)
         table, key, value = view.table, view.model.column_index("key"), view.model.column_index("value")
@@ -446,8 +445,8 @@ def settings_in(tmp_path):
     QSettings.setDefaultFormat(previous)
 
 
-def test_optional_columns_are_toggled_and_remembered(qtbot, live_session, settings_in):
-    window, tab = open_tab(qtbot, live_session, "res.partner")
+def test_optional_columns_are_toggled_and_remembered(qtbot, session, settings_in):
+    window, tab = open_tab(qtbot, session, "res.partner")
     view = list_view(qtbot, tab)
     assert "function" not in [c.name for c in view.model.columns]
     assert not view.columns_button.isHidden()
@@ -462,7 +461,7 @@ def test_optional_columns_are_toggled_and_remembered(qtbot, live_session, settin
     names = [c.name for c in view.model.columns]
     assert "phone" not in names and "function" in names
     # another list of the same view for the same user starts with that choice
-    window2, tab2 = open_tab(qtbot, live_session, "res.partner")
+    window2, tab2 = open_tab(qtbot, session, "res.partner")
     view2 = list_view(qtbot, tab2)
     assert [c.name for c in view2.model.columns] == names
 
@@ -472,12 +471,12 @@ BOOK_EDIT_ARCH = """<list editable="top">
 </list>"""
 
 
-def test_editable_many2one_selection_and_float_cells(qtbot, live_session):
+def test_editable_many2one_selection_and_float_cells(qtbot, session):
     from client_qt.views.list.view import ListView
-    connection = live_session.connection
+    connection = session.connection
     book = connection.call_kw("library.book", "create", [{"name": "Client Edit Book", "price": 1.0}])
     try:
-        window, tab = open_tab(qtbot, live_session, "library.book", [["id", "=", book]])
+        window, tab = open_tab(qtbot, session, "library.book", [["id", "=", book]])
         list_view(qtbot, tab)
         fields = connection.call_kw("library.book", "fields_get", [], {})
         view = ListView(tab, BOOK_EDIT_ARCH, fields)
@@ -521,17 +520,17 @@ def test_editable_many2one_selection_and_float_cells(qtbot, live_session):
 LINE_ARCH = '<list><field name="sequence" widget="handle"/><field name="name"/></list>'
 
 
-def test_rows_dragged_by_the_handle_get_new_sequences(qtbot, live_session):
+def test_rows_dragged_by_the_handle_get_new_sequences(qtbot, session):
     from client_qt.models.list_model import ListModel
     from client_qt.qt import QModelIndex
     from client_qt.views.list.parser import parse_list
-    connection = live_session.connection
+    connection = session.connection
     parent = connection.call_kw("test.orm.all.types", "create", [{"name": "Handle parent"}])
     lines = [connection.call_kw("test.orm.line", "create", [{"name": name, "sequence": 10, "all_types_id": parent}])
              for name in ("a", "b", "c", "d")]
     try:
         fields = connection.call_kw("test.orm.line", "fields_get", [], {})
-        model = ListModel(live_session, "test.orm.line", parse_list(LINE_ARCH, fields), fields)
+        model = ListModel(session, "test.orm.line", parse_list(LINE_ARCH, fields), fields)
         model.set_search([["all_types_id", "=", parent]])
         qtbot.waitUntil(lambda: 0 in model.loaded_pages() and model.rowCount() == 4, timeout=TIMEOUT)
         assert model.can_reorder()
