@@ -42,7 +42,7 @@ class ConflictDialog(QDialog):
         self.setObjectName("conflict_dialog")
         self.setWindowTitle(tr("Edit conflict"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.resize(760, 360)
+        self.resize(760, min(600, 170 + 32 * len(rows)))
         self.rows = rows
         self.answered = False
         layout = QVBoxLayout(self)
@@ -58,6 +58,8 @@ class ConflictDialog(QDialog):
         self.table.setHorizontalHeaderLabels([tr("Field"), tr("Original"), tr("Yours"), tr("Theirs"), tr("Keep")])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         header = self.table.horizontalHeader()
         for column in range(4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
