@@ -418,6 +418,22 @@ def test_context_defaults_go_through_the_same_checks(world):
     assert note.sudo().secret == "from context"
 
 
+def test_user_defaults_are_values_of_the_user(world):
+    """ir.default: users set defaults for themselves only, and for fields they may change."""
+    Default = world.env["ir.default"].with_user(world.users["group"])
+    refused(world.env, lambda: Default.set(NOTE, "secret", "planted", user_id=True))
+    refused(world.env, lambda: Default.set(NOTE, "amount", 66))
+    refused(world.env, lambda: Default.set("res.users", "groups_id", [world.env.ref("base.group_system").id]))
+    Default.set(NOTE, "amount", 66, user_id=True)
+    assert as_(world, "group").create({"name": "with my default"}).amount == 66
+    assert as_(world, "owner").create({"name": "not mine"}).amount == 0
+    owner_defaults = world.env["ir.default"].with_user(world.users["owner"])
+    owner_defaults.set(NOTE, "secret", "owner default", user_id=True)
+    assert as_(world, "owner").create({"name": "n"}).sudo().secret == "owner default"
+    world.env["ir.default"].set(NOTE, "amount", 3)
+    assert as_(world, "none").env["ir.default"].get(NOTE, "amount") == 3
+
+
 def test_server_defaults_of_restricted_fields_still_apply(world):
     """A field's own default is the server's value, not the user's: it applies to non-members too."""
     note = as_(world, "group").create({"name": "plain"})

@@ -29,6 +29,20 @@ class IrDefault(models.Model):
             except ValueError:
                 raise ValidationError(self.env._("Invalid JSON format in Default Value field.")) from None
 
+    @api.constrains("field_id")
+    def _check_field_access(self):
+        """A user may only set defaults for fields they may change (security.md ACL-5): a default
+        is a value given on their behalf.
+
+        :raises AccessError: the field is restricted to groups the user lacks
+        """
+        if self.env.su:
+            return
+        for default in self.sudo():
+            model_name, name = default.field_id.model, default.field_id.name
+            if model_name in self.env:
+                self.env[model_name].check_field_access_rights("write", [name])
+
     @api.model_create_multi
     def create(self, vals_list):
         self.pool.clear_cache()
