@@ -331,6 +331,8 @@ class ReadMixin:
     def _name_search(self, name="", domain=None, operator="ilike", limit=100, order=None):
         if not isinstance(name, str):
             raise InputError(f"name_search: name must be a string, got {name!r}")
+        if domain and not isinstance(domain, (list, tuple)):
+            raise DomainError(f"Domains must be lists, got {type(domain).__name__}: {domain!r}")
         domain = list(domain or [])
         if name or operator in NEGATIVE_TERM_OPERATORS:
             domain = AND([domain, self._name_search_domain(name, operator)])

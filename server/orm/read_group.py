@@ -72,12 +72,13 @@ class ReadGroupMixin:
         # the whole request is checked before anything reads the database (security.md VAL-3):
         # lazy: group by the first field; the others go to each group's __context
         specs = [self._read_group_spec(g) for g in (groupby[:1] if lazy else groupby)]
-        aggregates = self._read_group_aggregates(_spec_list(fields, "fields"), specs, lazy)
+        named = [s["name"] for s in specs]
+        aggregates = self._read_group_aggregates(_spec_list(fields, "fields"), specs, lazy, named=named)
         self._read_group_check_orderby(orderby, specs, aggregates)
         check_domain(self, domain)
         self.check_access_rights("read")
-        access.check_field_groups(self, list(dict.fromkeys(
-            [s["name"] for s in specs] + [fname for _, _, fname in aggregates])), "read")
+        # every field named, aggregated or not (a field without aggregate is ignored, not allowed)
+        access.check_field_groups(self, list(dict.fromkeys(named)), "read")
         # pending updates and recomputations of what the query reads (orm.md CCH-5)
         self.flush_model([s["name"] for s in specs] + [fname for _, _, fname in aggregates])
         for spec in specs:
@@ -135,9 +136,12 @@ class ReadGroupMixin:
         alias = f"{name}:{granularity}" if granularity else name
         return {"name": name, "field": field, "granularity": granularity, "alias": alias, "spec": spec}
 
-    def _read_group_aggregates(self, fields, specs, lazy=True):
+    def _read_group_aggregates(self, fields, specs, lazy=True, named=None):
         """``[(alias, function, field name)]`` of the ``fields`` specs; every alias names one value
-        of the group dicts and one SQL column, so it may not repeat nor take a key of the groups."""
+        of the group dicts and one SQL column, so it may not repeat nor take a key of the groups.
+
+        :param named: a list that receives the name of every field the specs name
+        """
         groupby_names = {s["name"] for s in specs}
         taken = {s["spec"] if s["granularity"] else s["name"] for s in specs}
         if lazy and specs:
@@ -160,6 +164,8 @@ class ReadGroupMixin:
             field = self._fields.get(fname)
             if field is None:
                 raise DomainError(f"Invalid field {fname!r} on model {self._name!r}")
+            if named is not None:
+                named.append(fname)
             if func is None:
                 if fname in groupby_names:
                     continue
@@ -273,13 +279,16 @@ class ReadGroupMixin:
             # comodel records the user may not read sort as empty (like their labels)
             alias = join_readable(self, field, query, query.alias)
             terms = []
+            extra_group = []
             for expr, term_dir, nulls in order_terms(comodel, comodel._order or "id", query, alias, depth=1):
                 if direction == "DESC":
                     term_dir = "ASC" if term_dir == "DESC" else "DESC"
-                # every row of a group has the same comodel record: MIN() picks its value
-                terms.append(SQL(f"MIN(%s) {term_dir}" + (f" NULLS {nulls}" if nulls else ""), expr))
+                # every row of a group has the same comodel record, so grouping by its sort values
+                # too changes no group (MIN() had no boolean version: "active desc" failed)
+                terms.append(SQL(f"%s {term_dir}" + (f" NULLS {nulls}" if nulls else ""), expr))
+                extra_group.append(expr)
             terms.append(SQL(f"%s {direction}", spec["expr"]))
-            return terms, []
+            return terms, extra_group
         return [SQL(f"%s {direction}", spec["expr"])], []
 
     # -- results ---------------------------------------------------------------------------------

@@ -368,15 +368,14 @@ class _DryCompiler(_Compiler):
         return self.subquery(comodel, _name_domain(comodel, value, operator)).subselect()
 
     def hierarchy_ids(self, model, value, operator, leaf, parent_name=None):
+        _check_hierarchy(model, value, leaf, parent_name or model._parent_name)
         if _is_name_value(value):
-            # which records the names find is data: the parent field is checked when they exist
             for name in _as_list(value):
                 self.subquery(model, model._name_search_domain(_text(name, leaf), "ilike"))
-            return []
-        ids = [_to_int(v, leaf) for v in _as_list(value) if v is not False and v is not None]
-        if ids and (parent_name or model._parent_name) not in model._fields:
-            raise DomainError(f"Invalid leaf {leaf.source!r}: {model._name} has no parent field "
-                              f"{parent_name or model._parent_name!r}")
+        else:
+            for item in _as_list(value):
+                if item is not False and item is not None:
+                    _to_int(item, leaf)
         return []
 
     def compile_more(self, model, domain):
@@ -436,12 +435,22 @@ def _name_domain(comodel, value, operator):
     return _OR([comodel._name_search_domain(str(name), operator) for name in names])
 
 
+def _check_hierarchy(model, value, leaf, parent_name):
+    """:raises DomainError: ``value`` names records but ``model`` has no ``parent_name`` field (whatever
+    the names would find: the answer must not depend on data)"""
+    if any(v is not False and v is not None for v in _as_list(value)) and parent_name not in model._fields:
+        raise DomainError(f"Invalid leaf {leaf.source!r}: {model._name} has no parent field {parent_name!r}")
+
+
 def hierarchy_ids(model, value, operator, leaf, parent_name=None):
     """Ids of the records below (``child_of``) or above (``parent_of``) the given ones, inclusive.
 
     :param parent_name: the field linking a record to its parents [the model's ``_parent_name``,
         through ``parent_path`` when the model has a parent store]
     """
+    use_parent_store = model._parent_store and parent_name is None
+    parent_name = parent_name or model._parent_name
+    _check_hierarchy(model, value, leaf, parent_name)
     if _is_name_value(value):
         ids = []
         for name in _as_list(value):
@@ -450,10 +459,6 @@ def hierarchy_ids(model, value, operator, leaf, parent_name=None):
         ids = [_to_int(v, leaf) for v in _as_list(value) if v is not False and v is not None]
     if not ids:
         return []
-    use_parent_store = model._parent_store and parent_name is None
-    parent_name = parent_name or model._parent_name
-    if parent_name not in model._fields:
-        raise DomainError(f"Invalid leaf {leaf.source!r}: {model._name} has no parent field {parent_name!r}")
     # ids of records that do not exist match nothing (instead of raising MissingError below)
     records = model.browse(ids).exists()
     if use_parent_store:

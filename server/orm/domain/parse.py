@@ -39,6 +39,9 @@ TRUE_DOMAIN = [TRUE_LEAF]
 FALSE_DOMAIN = [FALSE_LEAF]
 
 MAX_DOMAIN_TERMS = 10_000
+#: fields in one path (``partner_id.country_id.code`` has 3): each step is a sub-query, so a path of
+#: hundreds of steps would exhaust Python's stack before PostgreSQL saw it
+MAX_PATH_STEPS = 10
 
 
 class DomainError(InputError):
@@ -261,6 +264,8 @@ def parse_leaf(token):
     if not isinstance(left, str) or not left:
         raise DomainError(f"Invalid field {left!r} in leaf {tuple(token)!r}")
     path = tuple(left.split("."))
+    if len(path) > MAX_PATH_STEPS:
+        raise DomainError(f"Invalid field {left!r}: paths have at most {MAX_PATH_STEPS} fields")
     for name in path:
         if not name or not name.replace("_", "a").isalnum() or not (name[0].isalpha() or name[0] == "_"):
             raise DomainError(f"Invalid field {left!r} in leaf {tuple(token)!r}")
