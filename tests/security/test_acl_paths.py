@@ -578,3 +578,27 @@ def test_sudo_bypasses_and_keeps_the_uid(world):
     assert world.alpha.id in model.search([("partner_id.name", "=", "Aardvark Hidden")]).ids
     assert model.browse(world.beta_hidden.id).read(["partner_id"])[0]["partner_id"] == \
         (world.hidden.id, "Aardvark Hidden")
+
+
+# -- the checks stay batched (no query per record) ----------------------------------------------------
+def test_checks_cost_the_same_for_10_or_40_records(world, count_queries):
+    env = world.env
+    partners = [world.visible.id, world.hidden.id, world.hidden2.id]
+    env[NOTE].create([{"name": f"bulk {i}", "company_id": world.c1.id, "user_id": world.users["group"].id,
+                       "partner_id": partners[i % 3], "parent_id": world.alpha.id,
+                       "tag_ids": [(6, 0, [world.t1.id, world.t2.id])]} for i in range(40)])
+    fields = ["name", "partner_id", "partner_name", "parent_id", "parent_name", "parent_partner_name", "tag_ids"]
+    counts = []
+    for limit in (10, 10, 40):  # the first round fills the access caches
+        env.invalidate_all()
+        model = as_(world, "group")
+        with count_queries(env) as counter:
+            rows = model.search_read([("name", "like", "bulk")], fields, limit=limit, order="id")
+            model.search([("name", "like", "bulk")], limit=limit, order="partner_id desc")
+            model.read_group([("name", "like", "bulk")], ["amount:sum"], ["partner_id"])
+            model.browse([row["id"] for row in rows]).export_data(["name", "partner_id", "tag_ids"])
+        assert len(rows) == limit
+        assert {row["partner_id"][1] for row in rows} == {"Visible Contact", RESTRICTED_NAME}
+        assert all(row["parent_name"] is False and row["tag_ids"] == [world.t1.id] for row in rows)
+        counts.append(counter.count)
+    assert counts[1] == counts[2], counts
