@@ -101,6 +101,8 @@ def world(live_server, rpc_db):
         admin("res.users", "unlink", list(users.values()))
         admin("res.partner", "unlink", partners + [visible, hidden])
         admin("res.company", "unlink", [c1, c2])
+        admin("res.partner", "unlink", admin("res.partner", "search", [("name", "like", tag)],
+                                             context={"active_test": False}))
     except (xmlrpc.client.Fault, Refused):
         pass
 
