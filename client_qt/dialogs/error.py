@@ -44,6 +44,15 @@ def describe(error):
         return (QMessageBox.Icon.Warning, tr("Your session has ended."),
                 tr("Your unsaved changes are kept. Save again to log in again."), "")
     if isinstance(error, errors.ConnectionLost):
+        texts = {"unreachable": tr("Cannot reach the server {0}."),
+                 "broken": tr("The connection to {0} broke before the answer came: the operation may or may not "
+                              "have been done. Check before trying again."),
+                 "timeout": tr("The server {0} did not answer in time: the operation may or may not have been "
+                               "done."),
+                 "http": tr("The server {0} answered with an error (HTTP {1})."),
+                 "invalid": tr("The server {0} sent an answer the client cannot read.")}
+        if data.get("kind") in texts:
+            message = texts[data["kind"]].format(data.get("url") or "", data.get("status") or "")
         return (QMessageBox.Icon.Critical, message,
                 tr("Your unsaved changes are kept in the form and in the journal of unsaved edits. "
                    "Try again once the server answers."), data.get("debug") or "")

@@ -125,7 +125,8 @@ class Connection:
                 response = self.session.post(self.url + path, json=payload, timeout=self.timeout)
             except requests.ReadTimeout as exc:
                 raise ConnectionLost(f"The server {self.url} did not answer within {self.timeout[1]} s: the "
-                                     f"operation may or may not have been done.", data={"debug": str(exc)}) from None
+                                     f"operation may or may not have been done.",
+                                     data={"kind": "timeout", "url": self.url, "debug": str(exc)}) from None
             except (requests.ConnectionError, requests.Timeout) as exc:
                 error, retry = exc, reads or _not_sent(exc)
             else:
@@ -137,10 +138,11 @@ class Connection:
                 self._lost(error)
                 raise ConnectionLost(f"The connection to {self.url} broke before the answer came: the operation "
                                      f"may or may not have been done. Check before trying again.",
-                                     data={"debug": str(error)})
+                                     data={"kind": "broken", "url": self.url, "debug": str(error)})
             if attempt >= attempts:
                 self._lost(error)
-                raise ConnectionLost(f"Cannot reach the server {self.url}.", data={"debug": str(error)})
+                raise ConnectionLost(f"Cannot reach the server {self.url}.",
+                                     data={"kind": "unreachable", "url": self.url, "debug": str(error)})
             delay = self.backoff[attempt - 1]
             _logger.warning("cannot reach %s (%s), attempt %d/%d, next in %.1f s", self.url, error, attempt, attempts,
                             delay)
@@ -153,11 +155,13 @@ class Connection:
             _logger.info("server %s reachable again", self.url)
             self._tell("restored")
         if response.status_code != 200:
-            raise ConnectionLost(f"The server answered HTTP {response.status_code} on {path}")
+            raise ConnectionLost(f"The server answered HTTP {response.status_code} on {path}",
+                                 data={"kind": "http", "url": self.url, "status": response.status_code})
         try:
             reply = response.json()
         except ValueError:
-            raise ConnectionLost(f"The server sent an invalid reply on {path}") from None
+            raise ConnectionLost(f"The server sent an invalid reply on {path}",
+                                 data={"kind": "invalid", "url": self.url}) from None
         if "error" in reply:
             raise from_error(reply["error"])
         return reply.get("result")

@@ -20,7 +20,7 @@ def is_size(value):
 
 
 def human_size(count):
-    units = ("bytes", "Kb", "Mb", "Gb", "Tb")
+    units = (tr("bytes"), tr("Kb"), tr("Mb"), tr("Gb"), tr("Tb"))
     value, unit = float(count), 0
     while value >= 1024 and unit < len(units) - 1:
         value /= 1024

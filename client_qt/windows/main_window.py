@@ -109,7 +109,9 @@ class MainWindow(QMainWindow):
         for index in range(1, 10):
             shortcut = QShortcut(QKeySequence(f"Alt+{index}"), self)
             shortcut.activated.connect(lambda i=index: self.tabs.setCurrentIndex(i - 1))
-        close = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
+        close = QShortcut(self)
+        keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Close)
+        close.setKeys(keys + [QKeySequence("Ctrl+W")] if QKeySequence("Ctrl+W") not in keys else keys)
         close.activated.connect(lambda: self.close_tab(self.tabs.currentIndex()))
         self.bind_record_keys(self.menu_tree)
         self.bind_record_keys(self.tabs.tabBar())

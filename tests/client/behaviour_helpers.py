@@ -130,9 +130,16 @@ def open_window(qtbot, session, width=1280, height=860):
     window.resize(width, height)
     window.show()
     qtbot.waitExposed(window)
-    window.activateWindow()
+    activate(qtbot, window)
     qtbot.waitUntil(lambda: window.menu_tree.topLevelItemCount() > 0, timeout=TIMEOUT)
     return window
+
+
+def activate(qtbot, window):
+    """Make ``window`` the active window (keyboard shortcuts need it)."""
+    window.raise_()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=TIMEOUT)
 
 
 def visible_widgets(name):

@@ -104,5 +104,12 @@ class Onchanger:
             form.show_error(error)
             self._next()
 
-        form.session.call(form.model, "onchange", *args, values, names, form.fields_spec(),
-                          context=form.call_context(), on_result=done, on_error=failed)
+        self._owned_calls().call(form.model, "onchange", *args, values, names, form.fields_spec(),
+                                 context=form.call_context(), on_result=done, on_error=failed)
+
+    def _owned_calls(self):
+        """Calls dropped when the form is destroyed (a tab closed while its onchange runs)."""
+        if getattr(self, "_calls", None) is None:
+            from ...models.calls import OwnedCalls
+            self._calls = OwnedCalls(self.form, self.form.session)
+        return self._calls

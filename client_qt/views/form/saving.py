@@ -10,6 +10,7 @@
 import logging
 
 from ...models.record import Record
+from ...qt import tr
 from ...rpc.errors import MissingError
 from .values import write_values
 
@@ -28,7 +29,7 @@ def load_record(session, model, fields, record_id, context, on_loaded, on_error)
 
     def loaded(rows):
         if not rows:
-            on_error(MissingError(f"Record {model} {record_id} does not exist or has been deleted."))
+            on_error(MissingError(tr("Record {0} {1} does not exist or has been deleted.").format(model, record_id)))
             return
         on_loaded(Record(model, fields, rows[0]))
 

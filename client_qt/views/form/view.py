@@ -95,8 +95,9 @@ class FormView(QWidget):
 
     def _shortcuts(self):
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        for keys, slot in (("Ctrl+S", lambda: self.save()),
-                           ("Ctrl+N", self.new), ("Esc", self.discard), ("Ctrl+PgUp", self.previous),
+        standard = QKeySequence.StandardKey
+        for keys, slot in ((standard.Save, lambda: self.save()), (standard.New, self.new),
+                           (standard.Cancel, self.discard), ("Ctrl+PgUp", self.previous),
                            ("Ctrl+PgDown", self.next)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(context)

@@ -92,7 +92,7 @@ class SearchModel(QObject):
         """Search ``search_field`` for ``value`` (shown as ``label``)."""
         title = search_field.string
         if operator:
-            operator_label = dict(OPERATORS[operator_kind(search_field.type)]).get(operator, operator)
+            operator_label = tr(dict(OPERATORS[operator_kind(search_field.type)]).get(operator, operator))
             label = f"{operator_label} {label}".strip() if operator not in ("set", "not set", "true", "false") \
                 else operator_label
         facet = self._facet("field", search_field.name, title)
