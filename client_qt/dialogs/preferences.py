@@ -34,6 +34,7 @@ class PreferencesDialog(QDialog):
         self.session = session
         self.setObjectName("preferences_dialog")
         self.setWindowTitle(tr("Preferences"))
+        self.setMinimumWidth(440)
         self.preferences = None
         self.loaded = False
         self.lang = QComboBox()
