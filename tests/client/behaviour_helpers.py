@@ -176,8 +176,8 @@ def type_into(qtbot, line_edit, text, leave=True):
 
 
 def screenshot(widget, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
     widget.grab().save(str(path))
     return path
 
