@@ -135,7 +135,9 @@ class LoadMixin:
 
         Context keys: ``module`` (namespace of external ids without a dot, default
         ``__import__``), ``mode`` (``init``; ``update`` leaves ``noupdate`` records alone),
-        ``noupdate`` (flag of the external ids created).
+        ``noupdate`` (flag of the external ids created), ``import_dryrun`` (check every row, then
+        roll everything back: the reply says what a real import would do), ``import_skip_errors``
+        (keep the rows that load, report the others, instead of rolling back on the first error).
 
         :returns: ``{'ids': [ids] or False, 'messages': [...], 'nextrow': 0}``
         """
@@ -180,9 +182,12 @@ class LoadMixin:
                     except Exception as exc:  # noqa: BLE001 - any failure is reported, then rolled back
                         _logger.debug("import of row %s failed", rows_info[0], exc_info=True)
                         messages.append(importer._import_message(_error_text(exc), index, None, *rows_info))
-                if any(message["type"] == "error" for message in messages):
+                failed = any(message["type"] == "error" for message in messages)
+                if context.get("import_dryrun") or (failed and not context.get("import_skip_errors")):
                     raise _Rollback
         except _Rollback:
+            if context.get("import_dryrun") and not failed:
+                return {"ids": ids, "messages": messages, "nextrow": 0, "dryrun": True}
             return {"ids": False, "messages": messages, "nextrow": 0}
         return {"ids": ids, "messages": messages, "nextrow": 0}
 

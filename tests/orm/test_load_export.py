@@ -28,6 +28,28 @@ def errors(result):
     return [message for message in result["messages"] if message["type"] == "error"]
 
 
+# -- load: dry run and skipping bad rows -----------------------------------------------------------
+ROWS = [["dry_a", "A", "1"], ["dry_b", "B", "not a number"], ["dry_c", "C", "3"]]
+
+
+def test_dry_run_reports_every_bad_row_and_writes_nothing(env, Types):
+    before = Types.search_count([])
+    result = Types.with_context(import_dryrun=True).load(["id", "name", "integer"], ROWS)
+    assert result["ids"] is False
+    assert [(m["rows"]["from"], m["field"]) for m in errors(result)] == [(1, "integer")]
+    assert Types.search_count([]) == before
+    clean = Types.with_context(import_dryrun=True).load(["id", "name", "integer"], [ROWS[0], ROWS[2]])
+    assert clean["dryrun"] is True and len(clean["ids"]) == 2 and clean["messages"] == []
+    assert Types.search_count([]) == before
+    assert not env.ref("__import__.dry_a", raise_if_not_found=False)
+
+
+def test_skip_errors_keeps_the_good_rows(env, Types):
+    result = Types.with_context(import_skip_errors=True).load(["id", "name", "integer"], ROWS)
+    assert [m["rows"]["from"] for m in errors(result)] == [1]
+    assert Types.browse(result["ids"]).mapped("name") == ["A", "C"]
+
+
 # -- load: ids ------------------------------------------------------------------------------------
 def test_load_creates_records_with_import_external_ids(env, Types):
     result = Types.load(["id", "name", "integer"], [["rec_a", "A", "1"], ["rec_b", "B", "2"]])
