@@ -111,5 +111,8 @@ class Onchanger:
         """Calls dropped when the form is destroyed (a tab closed while its onchange runs)."""
         if getattr(self, "_calls", None) is None:
             from ...models.calls import OwnedCalls
-            self._calls = OwnedCalls(self.form, self.form.session)
+            from ...qt import QObject
+            # a row edited in place (x2many_list.LineHost) is no QObject: its x2many widget owns the calls
+            owner = self.form if isinstance(self.form, QObject) else getattr(self.form, "owner", None)
+            self._calls = OwnedCalls(owner, self.form.session) if isinstance(owner, QObject) else self.form.session
         return self._calls
