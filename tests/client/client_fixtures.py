@@ -1,8 +1,9 @@
 """Fixtures and helpers of the desktop client tests: real widgets (offscreen) against the real server.
 
 Test modules import them all (``from client_fixtures import *``: fixtures need the fixtures they
-use in the module's namespace) since only the root conftest may be called ``conftest``. Everything talks to ``live_server`` (a ``bureau
-serve`` subprocess) serving ``rpc_db`` (base, library, calendar, test_orm with demo data):
+use in the module's namespace) since only the root conftest may be called ``conftest``. Everything
+talks to ``live_server`` (a ``bureau serve`` subprocess) serving ``rpc_db`` (base, library,
+calendar, test_orm with demo data):
 
 * ``client_login`` (session scope): admin logged in once through ``/web/session/authenticate``
   (argon2 costs ~0.4 s a login);

@@ -1,20 +1,20 @@
-"""Form layout: regimes, the column grid, notebooks and HTML-ish elements (views.md §3.1, §3.2, §3.7)."""
+"""Form layout: regimes, the column grid, notebooks and HTML-ish elements (views.md §3.1, §3.2, §3.7).
+
+The grid tests compute placements from arch text alone. The layout tests show a record of the test
+(``test.orm.client.doc``, or a partner and a loan in their server views), read from the live
+server, in forms stored as views; field labels are the server's.
+"""
 import pytest
 from lxml import etree
 
-from client_qt.models.record import Record
+from client_fixtures import *  # noqa: F401,F403 (fixtures and helpers)
+from client_fixtures import default_views, load, make_form, show, unique
 from client_qt.qt import QLabel, QPushButton, QtCore, QTabWidget
 from client_qt.views.form import grid
-from form_fakes import FakeSession, make_form, recorded_views
-
-from form_fakes import keep_widgets_alive  # noqa: F401  (autouse)
 
 pytestmark = pytest.mark.qt
 
-FIELDS = {name: {"type": "char", "string": name.title()} for name in ("name", "ref", "city", "zip", "street",
-                                                                       "email", "phone", "a", "b", "c", "d")}
-FIELDS["notes"] = {"type": "text", "string": "Notes"}
-FIELDS["state"] = {"type": "selection", "string": "State", "selection": [["draft", "Draft"], ["done", "Done"]]}
+DOC = "test.orm.client.doc"
 
 
 def spans(*nodes):
@@ -79,16 +79,15 @@ def test_sub_view_markers_do_not_decide_the_regime_of_the_parent():
 
 
 # -- laid out widgets -----------------------------------------------------------------------------
-def shown(qtbot, arch, values=None, fields=FIELDS, width=900, **kwargs):
-    session = FakeSession()
-    form = make_form(session, "x.model", arch, fields, **kwargs)
-    record = Record("x.model", fields, dict({"id": 1}, **(values or {})))
-    form.set_record(record)
-    qtbot.addWidget(form)
-    form.resize(width, 600)
-    form.show()
-    qtbot.waitExposed(form)
-    return form
+@pytest.fixture
+def shown(qtbot, session, views, rpc):
+    """``shown(arch, values)``: a record of ``test.orm.client.doc`` with ``values`` in the form ``arch``."""
+    def make(arch, values=None, width=900):
+        doc = rpc.create(DOC, dict({"name": unique("Layout")}, **(values or {})))
+        form = show(qtbot, make_form(session, DOC, views(DOC, arch)), width, 600)
+        load(qtbot, form, doc)
+        return form
+    return make
 
 
 def top_left(form, widget):
@@ -96,20 +95,20 @@ def top_left(form, widget):
     return point.x(), point.y()
 
 
-def test_legacy_form_shows_two_labelled_fields_per_row(qtbot):
-    form = shown(qtbot, '<form string="Partner"><field name="name"/><field name="ref"/><field name="city"/>'
+def test_legacy_form_shows_two_labelled_fields_per_row(qtbot, shown):
+    form = shown('<form string="Partner"><field name="name"/><field name="ref"/><field name="city"/>'
                         '<field name="zip"/><field name="street"/></form>')
     name, ref, city = form.widget("name"), form.widget("ref"), form.widget("city")
     assert top_left(form, name)[1] == top_left(form, ref)[1]
     assert top_left(form, ref)[0] > top_left(form, name)[0]
     assert top_left(form, city)[1] > top_left(form, name)[1]
     assert top_left(form, city)[0] == top_left(form, name)[0]
-    assert form.label("ref").text() == "Ref"
+    assert form.label("ref").text() == form.fields["ref"]["string"]
     assert top_left(form, form.label("ref"))[0] > top_left(form, name)[0] + name.width() - 1
 
 
-def test_modern_group_shows_one_field_per_row_with_aligned_labels(qtbot):
-    form = shown(qtbot, '<form><sheet><group><field name="name"/><field name="email"/><field name="phone"/>'
+def test_modern_group_shows_one_field_per_row_with_aligned_labels(qtbot, shown):
+    form = shown('<form><sheet><group><field name="name"/><field name="email"/><field name="phone"/>'
                         '</group></sheet></form>')
     rows = [top_left(form, form.widget(name)) for name in ("name", "email", "phone")]
     assert len({x for x, _y in rows}) == 1
@@ -119,8 +118,8 @@ def test_modern_group_shows_one_field_per_row_with_aligned_labels(qtbot):
     assert form.label("name").width() < form.widget("name").width()
 
 
-def test_nested_groups_sit_side_by_side(qtbot):
-    form = shown(qtbot, '<form><sheet><group><group string="Left"><field name="a"/><field name="b"/></group>'
+def test_nested_groups_sit_side_by_side(qtbot, shown):
+    form = shown('<form><sheet><group><group string="Left"><field name="a"/><field name="b"/></group>'
                         '<group string="Right"><field name="c"/></group></group></sheet></form>')
     a, c = top_left(form, form.widget("a")), top_left(form, form.widget("c"))
     assert a[1] == c[1] and c[0] > a[0] + form.widget("a").width()
@@ -128,26 +127,26 @@ def test_nested_groups_sit_side_by_side(qtbot):
     assert titles == ["Left", "Right"]
 
 
-def test_colspan_widens_a_field_and_newline_starts_a_row(qtbot):
-    form = shown(qtbot, '<form><sheet><group col="4"><field name="a" colspan="4"/><field name="b"/>'
+def test_colspan_widens_a_field_and_newline_starts_a_row(qtbot, shown):
+    form = shown('<form><sheet><group col="4"><field name="a" colspan="4"/><field name="b"/>'
                         '<newline/><field name="c"/><field name="d"/></group></sheet></form>')
     a, b, c, d = (form.widget(n) for n in "abcd")
     assert a.width() > 2 * b.width()
     assert top_left(form, b)[1] < top_left(form, c)[1] == top_left(form, d)[1]
 
 
-def test_nolabel_field_takes_one_cell_and_label_for_labels_it(qtbot):
-    form = shown(qtbot, '<form><sheet><group><label for="a" string="Alpha"/><field name="a" nolabel="1"/>'
+def test_nolabel_field_takes_one_cell_and_label_for_labels_it(qtbot, shown):
+    form = shown('<form><sheet><group><label for="a" string="Alpha"/><field name="a" nolabel="1"/>'
                         '</group></sheet></form>')
     label = form.label("a")
     assert label.text() == "Alpha"
     assert top_left(form, label)[1] == top_left(form, form.widget("a"))[1]
     qtbot.mouseClick(label, QtCore.Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: form.widget("a").editor.hasFocus())
+    qtbot.waitUntil(lambda: form.widget("a").editor.hasFocus(), timeout=5000)
 
 
-def test_notebook_pages_become_tabs_and_an_invisible_page_hides_its_tab(qtbot):
-    form = shown(qtbot, '<form><sheet><field name="state"/><notebook>'
+def test_notebook_pages_become_tabs_and_an_invisible_page_hides_its_tab(qtbot, shown):
+    form = shown('<form><sheet><field name="state"/><notebook>'
                         '<page string="First" name="first" invisible="state == \'done\'"><field name="a"/></page>'
                         '<page string="Second"><field name="b"/></page>'
                         '<page string="Never" invisible="1"><field name="c"/></page>'
@@ -160,8 +159,8 @@ def test_notebook_pages_become_tabs_and_an_invisible_page_hides_its_tab(qtbot):
     assert tabs.currentIndex() == 1
 
 
-def test_separator_shows_a_title_and_html_elements_render(qtbot):
-    form = shown(qtbot, '<form><sheet><div class="oe_title"><h1><field name="name" placeholder="Title"/></h1></div>'
+def test_separator_shows_a_title_and_html_elements_render(qtbot, shown):
+    form = shown('<form><sheet><div class="oe_title"><h1><field name="name" placeholder="Title"/></h1></div>'
                         '<group><separator string="Section"/><field name="a"/></group>'
                         '<p>Some <b>bold</b> text <img src="https://evil.example/x.png" alt="logo"/></p>'
                         '<div class="o_row"><field name="b"/><span>days</span></div>'
@@ -177,21 +176,31 @@ def test_separator_shows_a_title_and_html_elements_render(qtbot):
     assert top_left(form, b)[1] == pytest.approx(top_left(form, days)[1], abs=12)
 
 
-def test_unknown_elements_degrade_and_are_logged_once(qtbot, caplog):
-    form = shown(qtbot, '<form><sheet><gizmo><field name="a"/></gizmo><gizmo/><field name="missing"/>'
-                        '<field name="b" widget="no_such_widget"/></sheet></form>')
-    assert form.widget("a").isVisible()
-    assert form.widget("b").isVisible()
+def test_unknown_elements_degrade_and_are_logged_once(qtbot, session, rpc, caplog):
+    """An arch the server would refuse to store (a field it does not have), given to the form
+    directly with the model's fields as the server describes them."""
+    from client_qt.views.arch import parse_arch
+    from client_qt.views.form.record_form import RecordForm
+    from client_fixtures import keep
+    fields = rpc(DOC, "fields_get", ["name", "a", "b"])
+    arch = ('<form><sheet><gizmo><field name="a"/></gizmo><gizmo/><field name="missing"/>'
+            '<field name="b" widget="no_such_widget"/></sheet></form>')
+    form = show(qtbot, keep(RecordForm(session, DOC, parse_arch(arch), fields, context=session.context)))
+    load(qtbot, form, rpc.create(DOC, {"name": unique("Unknown"), "a": "alpha", "b": "beta"}))
+    assert form.widget("a").isVisible() and form.widget("a").editor.text() == "alpha"
+    assert form.widget("b").isVisible() and form.widget("b").editor.text() == "beta"
     assert form.widget("missing") is None
     assert sum("gizmo" in r.message for r in caplog.records) == 1
     assert sum("'missing'" in r.message for r in caplog.records) == 1
 
 
-def test_header_has_buttons_left_and_statusbar_right(qtbot):
-    views = recorded_views("library_loan")
-    fields = views["models"]["library.loan"]["fields"]
-    form = shown(qtbot, views["views"]["form"]["arch"], fields=fields, models=views["models"],
-                 values={"state": "draft", "name": "L1", "book_id": [1, "Dune"]})
+def test_header_has_buttons_left_and_statusbar_right(qtbot, session, rpc):
+    book = rpc.create("library.book", {"name": unique("Dune")})
+    member = rpc.create("res.partner", {"name": unique("Member")})
+    loan = rpc.create("library.loan", {"book_id": book, "member_id": member})
+    form = show(qtbot, make_form(session, "library.loan", default_views(rpc, "library.loan")), 900, 600)
+    load(qtbot, form, loan)
+    assert form.record.get("state") == "draft"
     header = form.header
     start = header.findChild(QPushButton, "button_action_start")
     statusbar = form.widget("state")
@@ -201,11 +210,10 @@ def test_header_has_buttons_left_and_statusbar_right(qtbot):
     assert not header.findChild(QPushButton, "button_action_return").isVisible()
 
 
-def test_all_types_form_of_the_partner_builds_and_labels_fit(qtbot):
-    views = recorded_views("res_partner")
-    fields = views["models"]["res.partner"]["fields"]
-    form = shown(qtbot, views["views"]["form"]["arch"], fields=fields, models=views["models"],
-                 values={"name": "Azure", "is_company": True, "child_ids": [], "category_id": []}, width=1100)
+def test_all_types_form_of_the_partner_builds_and_labels_fit(qtbot, session, rpc):
+    partner = rpc.create("res.partner", {"name": unique("Azure"), "is_company": True})
+    form = show(qtbot, make_form(session, "res.partner", default_views(rpc, "res.partner")), 1100, 600)
+    load(qtbot, form, partner)
     for name in ("street", "city", "email", "phone", "website"):
         label = form.label(name)
         assert label.isVisible()

@@ -1,25 +1,21 @@
-"""Modifiers in forms: expressions, legacy attrs/states, merge order and failure rules (views.md §2)."""
+"""Modifiers in forms: expressions, legacy attrs/states, merge order and failure rules (views.md §2).
+
+The first tests evaluate modifiers without widgets; the form tests show a ``test.orm.client.doc``
+of the test, read from the live server, in a form written here.
+"""
 import pytest
 
+from client_fixtures import *  # noqa: F401,F403 (fixtures and helpers)
+from client_fixtures import TIMEOUT, load, make_form, show, unique
 from client_qt.expr import base_names
 from client_qt.models.record import Record
 from client_qt.qt import QPushButton
 from client_qt.views.form.modifiers import NodeModifiers
-from form_fakes import FakeSession, make_form
-
-from form_fakes import keep_widgets_alive  # noqa: F401  (autouse)
 
 pytestmark = pytest.mark.qt
 
-FIELDS = {
-    "state": {"type": "selection", "string": "State", "selection": [["draft", "Draft"], ["sent", "Sent"],
-                                                                    ["done", "Done"]]},
-    "name": {"type": "char", "string": "Name"},
-    "partner_id": {"type": "many2one", "string": "Partner", "relation": "res.partner"},
-    "is_company": {"type": "boolean", "string": "Company"},
-    "amount": {"type": "float", "string": "Amount"},
-    "note": {"type": "char", "string": "Note"},
-}
+#: field descriptions for the evaluator alone (the form tests use the server's)
+FIELDS = {"state": {"type": "selection", "string": "State", "selection": [["draft", "Draft"], ["done", "Done"]]}}
 
 
 def evaluate(attrs, values, description=None):
@@ -83,6 +79,7 @@ def test_parent_values_are_visible_to_line_modifiers():
 
 
 # -- in a form --------------------------------------------------------------------------------------
+DOC = "test.orm.client.doc"
 ARCH = """
 <form>
   <header>
@@ -95,7 +92,7 @@ ARCH = """
       <field name="name" required="state == 'sent'"/>
       <field name="partner_id" readonly="state == 'done'"/>
       <field name="is_company"/>
-      <field name="amount" attrs="{'invisible': [('is_company', '=', False)]}"/>
+      <field name="quantity" attrs="{'invisible': [('is_company', '=', False)]}"/>
       <field name="note" invisible="not partner_id"/>
     </group>
     <group string="Company" invisible="not is_company"><label string="Company stuff"/></group>
@@ -105,25 +102,27 @@ ARCH = """
 
 
 @pytest.fixture
-def form(qtbot):
-    form = make_form(FakeSession(), "x.model", ARCH, FIELDS)
-    form.set_record(Record("x.model", FIELDS, {"id": 1, "state": "draft", "name": "A", "partner_id": False,
-                                               "is_company": False, "amount": 0.0, "note": False}))
-    qtbot.addWidget(form)
-    form.resize(800, 500)
-    form.show()
-    qtbot.waitExposed(form)
+def form(qtbot, session, views, rpc):
+    doc = rpc.create(DOC, {"name": unique("A"), "state": "draft", "is_company": False, "quantity": 0.0})
+    form = show(qtbot, make_form(session, DOC, views(DOC, ARCH)), 800, 500)
+    load(qtbot, form, doc)
     return form
 
 
-def test_fields_appear_and_disappear_as_values_change(form):
-    amount, note = form.widget("amount"), form.widget("note")
-    assert not amount.isVisible() and not form.label("amount").isVisible()
+@pytest.fixture
+def partner(rpc):
+    partner_id = rpc.create("res.partner", {"name": unique("Deco"), "email": "deco@example.com"})
+    return [partner_id, rpc.read_one("res.partner", partner_id, ["display_name"])["display_name"]]
+
+
+def test_fields_appear_and_disappear_as_values_change(form, partner):
+    quantity, note = form.widget("quantity"), form.widget("note")
+    assert not quantity.isVisible() and not form.label("quantity").isVisible()
     assert not note.isVisible()
     form.record.set("is_company", True)
-    assert amount.isVisible() and form.label("amount").isVisible()
-    form.widget("partner_id").input.take([7, "Deco"])
-    assert form.record.get("partner_id") == [7, "Deco"]
+    assert quantity.isVisible() and form.label("quantity").isVisible()
+    form.widget("partner_id").input.take(partner)
+    assert form.record.get("partner_id") == partner
     assert note.isVisible()
 
 
@@ -165,7 +164,7 @@ def test_required_check_lists_missing_fields_and_focuses_the_first(form, qtbot):
     box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
     assert "Name" in box.text()
     box.close()
-    qtbot.waitUntil(lambda: form.widget("name").editor.hasFocus())
+    qtbot.waitUntil(lambda: form.widget("name").editor.hasFocus(), timeout=TIMEOUT)
     form.widget("name").editor.setText("Filled")
     form.widget("name")._typed = True
     assert form.check_required() is True

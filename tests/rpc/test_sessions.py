@@ -154,7 +154,7 @@ def test_logout_deletes_the_session(web, pg, rpc_db):
     assert web.call("/web/session/destroy") is None
     assert web.session_id is None  # the server told the jar to drop it
     assert session_row(pg, rpc_db, cookie) is None
-    web.set_session_id(cookie)  # replaying the old cookie does not work
+    web.set_session_id(cookie)  # sending the old cookie again does not work
     with pytest.raises(WebError) as caught:
         web.call("/web/session/check")
     assert caught.value.code == 100

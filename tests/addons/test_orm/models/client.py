@@ -41,7 +41,7 @@ class ClientDoc(models.Model):
     secret = fields.Char()
     note = fields.Char()
     notes = fields.Text()
-    body = fields.Html()
+    body = fields.Html(sanitize=False)  # the client must keep scripts out itself
     score = fields.Integer()
     total = fields.Float(compute="_compute_total", store=True)
     quantity = fields.Float(digits=(16, 3))
