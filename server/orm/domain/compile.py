@@ -609,7 +609,12 @@ def condition(column, field, operator, value, leaf):
         if operator.startswith("="):
             if value is False or value is None:
                 return SQL("%s IS NULL", column)
-            return SQL(f"{text_column.code} {like} %s", *text_column.params, _text(value, leaf))
+            pattern = _text(value, leaf)
+            if (len(pattern) - len(pattern.rstrip("\\"))) % 2:
+                # PostgreSQL refuses a pattern ending with its escape character
+                raise DomainError(f"Invalid value {value!r} in leaf {leaf.source!r}: a pattern may not end "
+                                  f"with a single backslash")
+            return SQL(f"{text_column.code} {like} %s", *text_column.params, pattern)
         if value is False or value is None or value == "":
             return SQL("FALSE") if operator.startswith("not") else SQL("TRUE")
         pattern = f"%{_text(value, leaf)}%"

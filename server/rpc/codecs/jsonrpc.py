@@ -1,6 +1,11 @@
-"""JSON-RPC bytes <-> Python, with no I/O (rpc.md §4)."""
+"""JSON-RPC bytes <-> Python, with no I/O (rpc.md §4).
+
+Requests are strict JSON as to numbers: Python's parser also reads ``NaN``, ``Infinity`` and
+numbers too large for a float (``1e400`` is infinity); they are refused (security.md VAL-5).
+"""
 import datetime
 import json
+import math
 
 from ...exceptions import ValidationError
 from ..limits import check_depth
@@ -16,7 +21,7 @@ def decode_request(body):
     :raises JsonRpcDecodeError: bad JSON or envelope, batch arrays, too deep values
     """
     try:
-        data = json.loads(body)
+        data = json.loads(body, parse_constant=_refuse_constant, parse_float=_finite_float)
     except RecursionError:
         raise JsonRpcDecodeError("Invalid JSON-RPC request: nested too deeply") from None
     except (ValueError, UnicodeDecodeError) as exc:
@@ -33,6 +38,17 @@ def decode_request(body):
     except ValueError as exc:
         raise JsonRpcDecodeError(f"Invalid JSON-RPC request: {exc}") from None
     return data.get("id"), params
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _finite_float(text):
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number out of range: {text[:50]}")
+    return value
 
 
 def _default(value):

@@ -1,10 +1,13 @@
 """XML-RPC bytes <-> Python, with no I/O (rpc.md §5, security.md XML-1/2).
 
 Requests are parsed by defusedxml's expat parser with DTDs forbidden (no entity expansion, no
-external entities) and their values' nesting bounded. Replies never fail on ``None`` (sent as
+external entities) and their values' nesting bounded; ``<double>`` and ``<bigdecimal>`` values must
+be finite (security.md VAL-5: ``nan`` and ``inf`` are refused). Replies never fail on ``None`` (sent as
 False), send dates as strings, struct keys as strings and strip control characters.
 """
 import datetime
+import decimal
+import math
 import re
 import xmlrpc.client
 
@@ -20,12 +23,37 @@ class XmlRpcDecodeError(ValidationError):
     """The request is not acceptable XML-RPC."""
 
 
+class _Unmarshaller(xmlrpc.client.Unmarshaller):
+    """The stdlib unmarshaller, refusing NaN and infinities."""
+
+    dispatch = dict(xmlrpc.client.Unmarshaller.dispatch)
+
+    def end_double(self, data):
+        value = float(data)
+        if not math.isfinite(value):
+            raise ValueError("numbers must be finite")
+        self.append(value)
+        self._value = 0
+
+    dispatch["double"] = end_double
+    dispatch["float"] = end_double
+
+    def end_bigdecimal(self, data):
+        value = decimal.Decimal(data)
+        if not value.is_finite():
+            raise ValueError("numbers must be finite")
+        self.append(value)
+        self._value = 0
+
+    dispatch["bigdecimal"] = end_bigdecimal
+
+
 def decode_request(body):
     """``(method, params)`` of an XML-RPC request body.
 
     :raises XmlRpcDecodeError: malformed XML, a DTD or entities, too deep values
     """
-    unmarshaller = xmlrpc.client.Unmarshaller(use_datetime=True, use_builtin_types=True)
+    unmarshaller = _Unmarshaller(use_datetime=True, use_builtin_types=True)
     parser = DefusedExpatParser(unmarshaller, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     try:
         parser.feed(body)
