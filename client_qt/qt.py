@@ -24,6 +24,9 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (QListView, QStyle, QStyledItemDelegate, QStyleOptionButton, QStyleOptionViewItem,
                                QTreeView, QWidgetAction)
 
+# graph view (QtCharts comes with pyside6-addons)
+from PySide6 import QtCharts
+
 # status bar, conflict and recovery dialogs
 from PySide6.QtWidgets import QProgressBar, QTableWidget, QTableWidgetItem
 
