@@ -76,6 +76,8 @@ class ListView(QWidget):
         self.duplicate_button.setVisible(self.spec.create and self.spec.duplicate)
         self.export_button = self._tool("list_export", tr("Export…"), self.export)
         self.export_button.setVisible(self.spec.export)
+        self.import_button = self._tool("list_import", tr("Import…"), self.import_records)
+        self.import_button.setVisible(self.spec.create and self.spec.import_)
         self.header_buttons = []
         for button in self.spec.header_buttons:
             widget = self._tool(f"list_header_{button.name}", button.string,
@@ -525,6 +527,14 @@ class ListView(QWidget):
                                           self.domain, total, self.model.context)
         self.export_dialog.open()
         return self.export_dialog
+
+    def import_records(self, checked=False):
+        """Open the import dialog (CSV/XLSX through ``load``); the list is refreshed after an import."""
+        from ...dialogs.import_dialog import ImportDialog
+        self.import_dialog = ImportDialog(self, self.session, self.model_name, self.model.context)
+        self.import_dialog.imported.connect(self._refresh)
+        self.import_dialog.open()
+        return self.import_dialog
 
     def run_header_button(self, button):
         ids = self.selected_ids()
