@@ -6,7 +6,12 @@ client logged in as ``admin``; closing the client stops the demo. ``--no-client`
 Ctrl-C) and prints how to connect; ``--no-serve`` only prepares the database. The ``admin``
 password is generated at creation, stored in ``<data dir>/demo-admin-password`` (mode 0600) and
 printed.
+
+An existing demo database follows the shipped addons: addons shipped since it was created are
+installed, and when the shipped addons' files changed (a fingerprint of their paths, sizes and
+modification times is kept in ``<data dir>/demo-addons-fingerprint``) they are upgraded.
 """
+import hashlib
 import logging
 import os
 import secrets
@@ -44,10 +49,47 @@ def shipped_addons():
                   if Path(manifest["path"]).parent == shipped and manifest["installable"])
 
 
+def addons_fingerprint(names):
+    """A digest of the files of the addons ``names`` (path, size, modification time)."""
+    from ..modules.loading import available_manifests
+    from pathlib import Path
+    manifests = available_manifests()
+    digest = hashlib.sha256()
+    for name in sorted(names):
+        root = Path(manifests[name]["path"])
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                stat = path.stat()
+                digest.update(f"{path.relative_to(root.parent)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def refresh(server, config):
+    """Install the shipped addons the demo database lacks; upgrade them when their files changed."""
+    from ..modules.loading import install_modules, installed_modules, upgrade_modules
+    from .progress import progress_bar
+    shipped = shipped_addons()
+    fingerprint_file = config.data_path / "demo-addons-fingerprint"
+    fingerprint = addons_fingerprint(shipped)
+    with server.cursor(DEMO_DB) as cr:
+        missing = sorted(set(shipped) - set(installed_modules(cr)))
+    if missing:
+        print(f"Installing in {DEMO_DB!r} the addons shipped since it was created: {', '.join(missing)}", flush=True)
+        with progress_bar(f"install {', '.join(missing)}") as progress:
+            install_modules(server, DEMO_DB, missing, config=config, demo=True, progress=progress)
+    elif fingerprint_file.exists() and fingerprint_file.read_text().strip() != fingerprint:
+        print(f"The shipped addons changed: upgrading them in {DEMO_DB!r}", flush=True)
+        with progress_bar("upgrade all") as progress:
+            upgrade_modules(server, DEMO_DB, ["all"], config=config, progress=progress)
+    config.data_path.mkdir(parents=True, exist_ok=True)
+    fingerprint_file.write_text(fingerprint + "\n")
+
+
 def prepare(server, config, reset=False):
     """Create the demo database unless it exists; returns the ``admin`` password (or None when
     the database exists but its password file is gone)."""
     from ..modules.loading import install_modules
+    from .progress import progress_bar
     password_file = config.data_path / "demo-admin-password"
     if reset and server.exists(DEMO_DB):
         server.drop_database(DEMO_DB)
@@ -55,7 +97,9 @@ def prepare(server, config, reset=False):
         password = secrets.token_urlsafe(12)
         server.create_database(DEMO_DB)
         try:
-            install_modules(server, DEMO_DB, shipped_addons(), config=config, demo=True, admin_password=password)
+            with progress_bar("creating the demo database") as progress:
+                install_modules(server, DEMO_DB, shipped_addons(), config=config, demo=True,
+                                admin_password=password, progress=progress)
         except Exception:
             server.drop_database(DEMO_DB)
             raise
@@ -64,6 +108,7 @@ def prepare(server, config, reset=False):
         with os.fdopen(fd, "w") as handle:
             handle.write(password + "\n")
         print(f"Demo database {DEMO_DB!r} created with: {', '.join(shipped_addons())}.", flush=True)
+    refresh(server, config)
     if password_file.exists():
         return password_file.read_text().strip()
     return None

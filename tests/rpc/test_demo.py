@@ -63,11 +63,30 @@ def test_demo_creates_the_database_once_and_serves_it(pg, tmp_path):
         finally:
             code, _ = stop(process)
         assert code == 0
-        # a second start serves the same database without recreating it
+        # a second start serves the same database without recreating it nor upgrading it
         process, output = start_demo(pg, tmp_path, port)
         try:
-            assert "created with" not in output
+            assert "created with" not in output and "upgrading" not in output and "Installing" not in output
             assert password in output
+        finally:
+            code, _ = stop(process)
+        assert code == 0
+        # shipped addons whose files changed since are upgraded
+        (tmp_path / "demo-addons-fingerprint").write_text("an older fingerprint\n")
+        process, output = start_demo(pg, tmp_path, port)
+        stop(process)
+        assert "The shipped addons changed: upgrading them in 'demo'" in output, output
+        assert (tmp_path / "demo-addons-fingerprint").read_text().strip() != "an older fingerprint"
+        # an addon shipped after the database was made is installed, with its demo data
+        from bureau.modules.loading import uninstall_modules
+        uninstall_modules(pg, "demo", ["calendar"])
+        Registry.delete("demo")
+        process, output = start_demo(pg, tmp_path, port)
+        try:
+            assert "addons shipped since it was created: calendar" in output, output
+            uid = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").authenticate("demo", "admin", password, {})
+            models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object")
+            assert models.execute_kw("demo", uid, password, "calendar.event", "search_count", [[]]) > 0
         finally:
             code, _ = stop(process)
         assert code == 0
