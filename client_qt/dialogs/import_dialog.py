@@ -22,9 +22,9 @@ import os
 
 from ..models import import_file
 from ..models.calls import OwnedCalls
-from ..qt import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
-                  QListWidget, QListWidgetItem, QProgressDialog, QPushButton, QSplitter, QTableWidget,
-                  QTableWidgetItem, QVBoxLayout, Qt, Signal, tr)
+from ..qt import (QBrush, QCheckBox, QColor, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout,
+                  QLabel, QLineEdit, QListWidget, QListWidgetItem, QProgressDialog, QPushButton, QSplitter,
+                  QTableWidget, QTableWidgetItem, QVBoxLayout, Qt, Signal, tr)
 
 _logger = logging.getLogger(__name__)
 
@@ -32,6 +32,11 @@ _logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 #: rows shown in the preview
 PREVIEW_ROWS = 10
+#: encodings as people know them
+ENCODING_NAMES = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "utf-16": "UTF-16", "cp1252": "Windows-1252",
+                  "latin-1": "Latin-1"}
+#: background of the preview rows a run reported
+BAD_LINE_COLOUR = "#f8d7da"
 FILE_FILTER = "CSV and Excel files (*.csv *.txt *.xlsx);;All files (*)"
 
 
@@ -147,8 +152,8 @@ class ImportDialog(QDialog):
         if self.data.delimiter:
             separator = {"\t": tr("tab"), ",": tr("comma"), ";": tr("semicolon"), "|": "|"}.get(
                 self.data.delimiter, self.data.delimiter)
-            info = tr("{0} lines · CSV, {1}, separated by {2}").format(len(self.data.rows), self.data.encoding,
-                                                                         separator)
+            encoding = ENCODING_NAMES.get(self.data.encoding, self.data.encoding)
+            info = tr("{0} lines · CSV, {1}, separated by {2}").format(len(self.data.rows), encoding, separator)
         else:
             info = tr("{0} lines · Excel workbook (first sheet)").format(len(self.data.rows))
         self.file_info.setText(info)
@@ -368,6 +373,7 @@ class ImportDialog(QDialog):
 
     # -- messages ----------------------------------------------------------------------------------
     def _clear_messages(self):
+        self._mark_preview([])
         self.messages = []
         self.message_list.clear()
         self.message_list.setVisible(False)
@@ -384,6 +390,22 @@ class ImportDialog(QDialog):
             item.setToolTip(text)
             self.message_list.addItem(item)
         self.message_list.setVisible(bool(messages))
+        self._mark_preview(messages)
+
+    def _mark_preview(self, messages):
+        """Colour the preview rows of the reported lines (line n of the file is preview row n - 1)."""
+        bad = {}
+        for message in messages:
+            if message["line"] is not None and message["type"] == "error":
+                bad.setdefault(message["line"] - 1, []).append(message["message"])
+        for row in range(1, self.preview.rowCount()):
+            for column in range(self.preview.columnCount()):
+                item = self.preview.item(row, column)
+                if item is None:
+                    continue
+                item.setBackground(QBrush(QColor(BAD_LINE_COLOUR)) if row in bad else QBrush())
+                item.setForeground(QBrush(QColor("#000000")) if row in bad else QBrush())
+                item.setToolTip("\n".join(bad.get(row, [])))
 
     def bad_lines(self):
         """The file lines the last run reported (header = line 1)."""

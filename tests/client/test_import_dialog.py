@@ -189,3 +189,28 @@ def test_an_unreadable_file_says_so(qtbot, window, tmp_path):
     assert "Cannot read broken.xlsx as an XLSX workbook" in dialog.status.text()
     assert not dialog.import_button.isEnabled()
     QApplication.processEvents()
+
+
+def test_screenshot_of_the_import_dialog_after_a_test_run(qtbot, window, rpc, prefix, tmp_path, qapp):
+    """docs/screenshots/import.png: the mapping row, the preview and the bad lines of a test run."""
+    from pathlib import Path
+    previous_style = qapp.style().name()
+    qapp.setStyle("Fusion")
+    try:
+        author = unique("Author")
+        rpc.create("res.partner", {"name": author})
+        path = write_csv(tmp_path / "books.csv", "Title,Author,Number of Pages,Genre,Price,Shelf\n"
+                         f"{prefix} The Waves,{author},297,Novel,12.50,B4\n"
+                         f"{prefix} Leaves of Grass,{author},two hundred,Poetry,9.90,C1\n"
+                         f"{prefix} Cosmos,{author},365,Science,15.00,D2\n"
+                         f"{prefix} Persepolis,{unique('Nobody')},160,Comics,18.00,A3\n"
+                         f"{prefix} Walden,{author},352,Essay,-4,B2\n")
+        view, dialog = open_import(qtbot, window, path)
+        dialog.resize(900, 560)
+        finish(qtbot, dialog, dialog.test_button)
+        assert dialog.bad_lines() == [3, 5, 6]
+        shots = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+        shots.mkdir(parents=True, exist_ok=True)
+        assert dialog.grab().save(str(shots / "import.png"))
+    finally:
+        qapp.setStyle(previous_style)
