@@ -8,6 +8,7 @@ tab) asks Save / Discard / Cancel; nothing is saved silently.
 import logging
 
 from ...dialogs import confirm
+from ...dialogs.attachments import AttachmentsButton
 from ...expr import literal_bool
 from ...qt import (QHBoxLayout, QKeySequence, QLabel, QShortcut, QToolButton, QVBoxLayout, QWidget, Qt, QtCore,
                    tr)
@@ -77,6 +78,8 @@ class FormView(QWidget):
                        self.delete_button):
             bar.addWidget(button)
         bar.addStretch(1)
+        self.attachments_button = AttachmentsButton(self.form)
+        bar.addWidget(self.attachments_button)
         self.modified_label = QLabel()
         self.modified_label.setObjectName("form_modified")
         bar.addWidget(self.modified_label)
