@@ -282,15 +282,14 @@ def test_cards_show_images_tags_and_priority(qtbot, window, rpc, views):
 
 
 # -- screenshots --------------------------------------------------------------------------------------
-def test_screenshots_of_the_loan_and_book_boards(qtbot, window, rpc, loans):
-    prefix, drafts, ongoing, books = loans
-    colours = ["#1565c0", "#6a1b9a", "#c62828", "#2e7d32", "#a05a00"]
-    demo = rpc("library.book", "search_read", [("cover", "=", False), ("name", "not like", "Kanban book")],
-               ["name"], limit=5)
+def test_screenshots_of_the_loan_and_book_boards(qtbot, window, rpc):
+    """docs/screenshots/kanban-books.png (demo books with painted covers) and kanban-loans.png."""
+    colours = ["#1565c0", "#6a1b9a", "#c62828", "#2e7d32", "#a05a00", "#00695c", "#ad1457"]
+    demo = rpc("library.book", "search_read", [("cover", "=", False)], ["name"], limit=len(colours))
     for book, colour in zip(demo, colours):
         rpc("library.book", "write", [book["id"]], {"cover": cover(colour, book["name"][:2])})
     try:
-        window.resize(1180, 640)
+        window.resize(1280, 640)
         view = open_kanban(qtbot, window, "library.book", name="Books")
         qtbot.waitUntil(lambda: sum(1 for c in view.cards() if c.image is not None) >= len(demo), timeout=TIMEOUT)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -298,6 +297,10 @@ def test_screenshots_of_the_loan_and_book_boards(qtbot, window, rpc, loans):
     finally:
         for book in demo:
             rpc("library.book", "write", [book["id"]], {"cover": False})
+    # two more draft loans of books on the shelf, by the demo members
+    members = rpc("res.partner", "search", [("name", "in", ["Alice Martin", "Bob Peeters"])])
+    shelf = rpc("library.book", "search", [("available", "=", True)], limit=2)
+    rpc.create("library.loan", [{"book_id": book, "member_id": member} for book, member in zip(shelf, members)])
     view = open_kanban(qtbot, window, "library.loan", name="Loans")
     assert {w.column.label for w in view.column_widgets} == {"Draft", "Ongoing", "Returned"}
     assert window.grab().save(str(SCREENSHOTS / "kanban-loans.png"))

@@ -10,7 +10,7 @@ move of a drag whatever is under the pointer — the same path in tests (``qtbot
 """
 import base64
 
-from ...qt import (QApplication, QFrame, QHBoxLayout, QLabel, QPixmap, QPoint, QRect, QSize, QSizePolicy,
+from ...qt import (QApplication, QFrame, QHBoxLayout, QLabel, QPalette, QPixmap, QPoint, QRect, QSize, QSizePolicy,
                    QVBoxLayout, Qt, QtWidgets, Signal)
 
 THUMBNAIL = 64
@@ -55,6 +55,7 @@ class CardWidget(QFrame):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.OpenHandCursor if draggable else Qt.CursorShape.PointingHandCursor)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.setBackgroundRole(QPalette.ColorRole.Base)    # cards stand out of their column
         self.setAutoFillBackground(True)
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(8, 6, 8, 6)
@@ -103,6 +104,7 @@ class CardWidget(QFrame):
         self.image = pixmap
         if self.thumbnail is not None and pixmap is not None:
             self.thumbnail.setText("")
+            self.thumbnail.setStyleSheet("")
             self.thumbnail.setPixmap(pixmap)
 
     def texts(self):

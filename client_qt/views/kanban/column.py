@@ -11,6 +11,8 @@ from ...qt import (QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollA
 from .card import CARD_WIDTH, FlowLayout
 
 COLUMN_WIDTH = CARD_WIDTH + 40
+#: width of a column without cards (still a drop target; full width again once it has a card)
+FOLDED_WIDTH = 150
 
 
 class ColumnWidget(QFrame):
@@ -95,11 +97,7 @@ class ColumnWidget(QFrame):
         self.scroll.setWidget(self.body)
         self.scroll.verticalScrollBar().valueChanged.connect(self._scrolled)
         layout.addWidget(self.scroll, 1)
-        if flow:
-            self.setFrameShape(QFrame.Shape.NoFrame)
-        else:
-            self.setFixedWidth(COLUMN_WIDTH)
-            self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setFrameShape(QFrame.Shape.NoFrame if flow else QFrame.Shape.StyledPanel)
         self.setSizePolicy(QSizePolicy.Policy.Preferred if not flow else QSizePolicy.Policy.Expanding,
                            QSizePolicy.Policy.Expanding)
         self.update_header()
@@ -111,6 +109,9 @@ class ColumnWidget(QFrame):
         remaining = self.column.remaining()
         self.more_button.setText(tr("Load more… ({0} remaining)").format(remaining))
         self.more_button.setVisible(remaining > 0)
+        if not self.flow:
+            wide = self.column.count or self.cards or self.quick_box.isVisibleTo(self)
+            self.setFixedWidth(COLUMN_WIDTH if wide else FOLDED_WIDTH)
 
     def add_cards(self, widgets, at=None):
         """Add card widgets (at the end, or at index ``at``)."""
@@ -149,6 +150,7 @@ class ColumnWidget(QFrame):
     # -- quick create ------------------------------------------------------------------------------
     def open_quick_create(self):
         self.quick_box.setVisible(True)
+        self.update_header()
         self.quick_edit.clear()
         self.quick_edit.setFocus()
 
@@ -161,5 +163,6 @@ class ColumnWidget(QFrame):
     def keyPressEvent(self, event):
         if event.key() == Qt.Key.Key_Escape and self.quick_box.isVisible():
             self.quick_box.setVisible(False)
+            self.update_header()
             return
         super().keyPressEvent(event)

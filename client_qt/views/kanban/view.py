@@ -17,9 +17,9 @@ import logging
 import types
 
 from ...models.calls import OwnedCalls
-from ...models.fields import field_type
+from ...models.fields import field_type, to_local
 from ...models.list_format import Lookups
-from ...qt import (QFrame, QHBoxLayout, QKeySequence, QLabel, QPixmap, QScrollArea, QToolButton, QVBoxLayout,
+from ...qt import (QFrame, QHBoxLayout, QKeySequence, QLabel, QLocale, QPixmap, QScrollArea, QToolButton, QVBoxLayout,
                    QWidget, Qt, QtGui, tr)
 from ..registry import register
 from .card import THUMBNAIL, CardWidget
@@ -247,6 +247,9 @@ class KanbanView(QWidget):
         kind = self._types.get(name)
         if kind is None:
             kind = self._types[name] = field_type(self.fields.get(name) or {})
+        if kind.name in ("date", "datetime") and value and QLocale().language() == QLocale.Language.C:
+            # the C locale's short formats ("d MM yyyy") read badly: ISO dates, as in lists
+            return value if kind.name == "date" else to_local(value, self.session.user_tz).strftime("%Y-%m-%d %H:%M")
         try:
             return kind.display(value, None, self.session.user_tz)
         except (TypeError, ValueError):
