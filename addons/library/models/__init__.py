@@ -1,2 +1,3 @@
 from . import library_book
 from . import library_loan
+from . import library_loan_return
