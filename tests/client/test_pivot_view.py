@@ -1,0 +1,258 @@
+"""The pivot view in a real action tab against the live server (views.md §7, issue 7 item 3).
+
+The books of :func:`test_graph_view.books` (the action's domain keeps only them) in the pivot view
+of ``library.book`` (rows: genre, columns: available, measure: price); every value shown is compared
+with a ``read_group`` the test makes itself.
+"""
+import csv
+from pathlib import Path
+
+import pytest
+
+from client_fixtures import *  # noqa: F401,F403 (fixtures and helpers)
+from client_fixtures import TIMEOUT
+from client_qt.qt import Qt
+from client_qt.views.graph.data import group_label
+from test_graph_view import BOOKS, SCREENSHOTS, books  # noqa: F401 (fixture)
+
+pytestmark = [pytest.mark.pg, pytest.mark.qt]
+
+
+def open_pivot(qtbot, window, domain, model="library.book"):
+    action = {"type": "ir.actions.act_window", "res_model": model, "name": "Analysis",
+              "views": [[False, "pivot"], [False, "list"]], "domain": domain, "context": {}}
+    tab = window.run_action_dict(action)
+    qtbot.waitUntil(lambda: getattr(tab, "current", None) is not None, timeout=TIMEOUT)
+    view = tab.current
+    wait_ready(qtbot, view)
+    return tab, view
+
+
+def wait_ready(qtbot, view):
+    qtbot.waitUntil(lambda: view.ready and not view.is_loading(), timeout=TIMEOUT)
+
+
+def read_group(rpc, domain, measures, groupbys, model="library.book"):
+    fields = [m for m in measures if m != "__count"] or ["__count"]
+    return rpc(model, "read_group", domain, fields, groupbys, lazy=False)
+
+
+def shown(view):
+    """``{(row label path, col label path, measure): value}`` read back from the table widget."""
+    pivot = view.pivot
+    rows = {h.key: path for h, path in _paths(pivot.rows)}
+    cols = {h.key: path for h, path in _paths(pivot.cols)}
+    result = {}
+    for r, line in enumerate(view.grid):
+        for c, cell in enumerate(line):
+            if cell is not None and cell.kind == "value":
+                row_key, col_key = cell.key
+                measure = view.grid[len(view.grid) - len(list(pivot.rows.walk())) - 1][c].key[0]
+                item = view.table.item(r, c)
+                value = item.data(Qt.ItemDataRole.UserRole + 2)
+                if value is None:   # no record in both headers: an empty cell
+                    assert item.text() == ""
+                    continue
+                result[(rows[row_key], cols[col_key], measure)] = value
+    return result
+
+
+def _paths(root, prefix=()):
+    yield root, prefix
+    for child in root.children:
+        yield from _paths(child, prefix + (child.label,))
+
+
+def expected(rpc, domain, measures, row_groupbys, col_groupbys, fields, model="library.book"):
+    """The same shape as :func:`shown`, from the test's read_groups (every prefix of both axes)."""
+    result = {}
+    for i in range(len(row_groupbys) + 1):
+        for j in range(len(col_groupbys) + 1):
+            rows, cols = row_groupbys[:i], col_groupbys[:j]
+            for group in read_group(rpc, domain, measures, rows + cols, model):
+                key = (tuple(group_label(group, g, fields) for g in rows),
+                       tuple(group_label(group, g, fields) for g in cols))
+                for m in measures:
+                    result[key + (m,)] = group["__count"] if m == "__count" else group[m]
+    return result
+
+
+def header_position(view, axis, label):
+    for r, line in enumerate(view.grid):
+        for c, cell in enumerate(line):
+            if cell is not None and cell.kind == axis and cell.text == label:
+                return r, c
+    raise AssertionError(f"no {axis} header {label!r}")
+
+
+def click(qtbot, view, r, c):
+    """A real mouse click on the table cell (r, c)."""
+    rect = view.table.visualRect(view.table.model().index(r, c))
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def expand_by(qtbot, view, axis, label, groupby):
+    click(qtbot, view, *header_position(view, axis, label))
+    menu = view.header_menu_shown
+    assert menu is not None
+    actions = [a for a in menu.findChildren(type(menu.menuAction())) if a.data() == groupby]
+    assert actions, groupby
+    actions[0].trigger()
+    wait_ready(qtbot, view)
+
+
+def test_pivot_shows_the_read_group_totals_of_the_arch(qtbot, window, rpc, books):
+    tab, view = open_pivot(qtbot, window, books)
+    pivot = view.pivot
+    assert pivot.row_groupbys == ["genre"] and pivot.col_groupbys == ["available"] and pivot.measures == ["price"]
+    want = expected(rpc, books, ["price"], ["genre"], ["available"], view.fields)
+    assert shown(view) == pytest.approx(want)
+    # grand total, a row total, a column total, a cell
+    assert want[((), (), "price")] == pytest.approx(sum(b[1] for b in BOOKS))
+    assert want[(("Novel",), (), "price")] == pytest.approx(39.75)
+    assert want[((), ("No",), "price")] == pytest.approx(20.0 + 31.0 + 18.0)
+    assert want[(("Poetry",), ("Yes",), "price")] == pytest.approx(9.0)
+    # header layout: Total, its two children and the Total column; measures row; Total row first
+    cells = view.shown_cells()
+    assert cells[0][1] == "Total" and cells[1][1:3] == ["No", "Yes"] and cells[0][3] == "Total"
+    assert cells[2][1:] == ["Price", "Price", "Price"] and cells[3][0] == "Total"
+    # the data came from (1 + rows) x (1 + cols) calls, not one per cell
+    assert len(view.session.connection.sent("read_group", "library.book")) == 4
+
+
+def test_measures_chosen_by_the_user(qtbot, window, rpc, books):
+    tab, view = open_pivot(qtbot, window, books)
+    menu = view.measure_button.menu()
+    menu.aboutToShow.emit()
+    next(a for a in menu.actions() if a.data() == "__count").trigger()
+    wait_ready(qtbot, view)
+    assert view.pivot.measures == ["__count", "price"]
+    assert shown(view) == pytest.approx(expected(rpc, books, ["__count", "price"], ["genre"], ["available"],
+                                                 view.fields))
+    assert view.shown_cells()[2][1:3] == ["Count", "Price"]
+    menu.aboutToShow.emit()
+    next(a for a in menu.actions() if a.data() == "price").trigger()
+    wait_ready(qtbot, view)
+    assert view.pivot.measures == ["__count"]
+    want = expected(rpc, books, ["__count"], ["genre"], ["available"], view.fields)
+    assert shown(view) == want and want[(("Novel",), (), "__count")] == 3
+
+
+def test_expand_and_collapse_headers(qtbot, window, rpc, books):
+    tab, view = open_pivot(qtbot, window, books)
+    calls = len(view.session.connection.sent("read_group"))
+    expand_by(qtbot, view, "row", "Novel", "publication_date:year")
+    # expanding one header: one call per column level (2), restricted to its records
+    assert len(view.session.connection.sent("read_group")) == calls + 2
+    assert [h.label for h in view.pivot.rows.find(("novel",)).children] == ["2021", "2022"]
+    novels = books + [["genre", "=", "novel"]]
+    sub = expected(rpc, novels, ["price"], ["publication_date:year"], ["available"], view.fields)
+    got = shown(view)
+    for (rows, cols, measure), value in sub.items():
+        if rows:
+            assert got[(("Novel",) + rows, cols, measure)] == pytest.approx(value)
+    assert got[(("Novel", "2021"), (), "price")] == pytest.approx(32.5)
+    assert [c[0].strip() for c in view.shown_cells()[3:]] == [
+        "Total", "Comics", "History", "Novel", "2021", "2022", "Poetry", "Science"]
+    # expanding a column header by genre under "Yes"
+    expand_by(qtbot, view, "col", "Yes", "genre")
+    assert [h.label for h in view.pivot.cols.find((True,)).children] == ["Comics", "History", "Novel", "Poetry",
+                                                                        "Science"]
+    got = shown(view)
+    assert got[(("Novel", "2021"), ("Yes", "Novel"), "price")] == pytest.approx(12.5)
+    assert got[(("History",), ("Yes", "History"), "price")] == pytest.approx(22.0)
+    # collapse: clicking an expanded header
+    click(qtbot, view, *header_position(view, "row", "Novel"))
+    assert view.pivot.rows.find(("novel",)).children == []
+    assert all(cell[0].strip() not in ("2021", "2022") for cell in view.shown_cells()[3:])
+    click(qtbot, view, *header_position(view, "col", "Yes"))
+    assert not view.pivot.cols.find((True,)).expanded
+    assert shown(view) == pytest.approx(expected(rpc, books, ["price"], ["genre"], ["available"], view.fields))
+    # collapse all, then expand all: every header along the group-bys used on each axis
+    view.collapse_button.click()
+    assert shown(view) == pytest.approx(expected(rpc, books, ["price"], [], [], view.fields))
+    view.expand_button.click()
+    wait_ready(qtbot, view)
+    assert view.pivot.row_groupbys == ["genre", "publication_date:year"]
+    assert view.pivot.col_groupbys == ["available", "genre"]
+    want = expected(rpc, books, ["price"], ["genre", "publication_date:year"], ["available", "genre"], view.fields)
+    # the table shows the leaf columns and the Total column (not the "Yes"/"No" subtotals)
+    assert shown(view) == pytest.approx({key: value for key, value in want.items() if len(key[1]) in (0, 2)})
+
+
+@pytest.mark.parametrize("interval", ["day", "week", "month", "quarter", "year"])
+def test_date_granularity(qtbot, window, rpc, books, interval):
+    tab, view = open_pivot(qtbot, window, books)
+    click(qtbot, view, *header_position(view, "row", "Total"))   # collapse the rows
+    assert not view.pivot.rows.expanded
+    expand_by(qtbot, view, "row", "Total", f"publication_date:{interval}")
+    groups = read_group(rpc, books, ["price"], [f"publication_date:{interval}"])
+    assert [h.label for h in view.pivot.rows.children] == [g[f"publication_date:{interval}"] for g in groups]
+    assert len(groups) == {"day": 9, "week": 9, "month": 8, "quarter": 6, "year": 3}[interval]
+    assert shown(view) == pytest.approx(expected(rpc, books, ["price"], [f"publication_date:{interval}"],
+                                                 ["available"], view.fields))
+
+
+def test_search_filter_and_group_by_apply(qtbot, window, rpc, books):
+    tab, view = open_pivot(qtbot, window, books)
+    tab.search_view.filter_action("available").trigger()
+    qtbot.waitUntil(lambda: any(list(t) == ["available", "=", True] for t in view.domain
+                                if isinstance(t, (list, tuple))), timeout=TIMEOUT)
+    wait_ready(qtbot, view)
+    domain = books + [["available", "=", True]]
+    want = expected(rpc, domain, ["price"], ["genre"], ["available"], view.fields)
+    assert shown(view) == pytest.approx(want)
+    assert want[((), (), "price")] == pytest.approx(12.5 + 7.25 + 9.0 + 45.5 + 22.0 + 5.0)
+    tab.search_view.group_action("group_publication").trigger()
+    qtbot.waitUntil(lambda: view.pivot.row_groupbys == ["publication_date:year"], timeout=TIMEOUT)
+    wait_ready(qtbot, view)
+    assert shown(view) == pytest.approx(expected(rpc, domain, ["price"], ["publication_date:year"], ["available"],
+                                                 view.fields))
+
+
+def test_flip_axes(qtbot, window, rpc, books):
+    tab, view = open_pivot(qtbot, window, books)
+    calls = len(view.session.connection.sent("read_group"))
+    view.flip_button.click()
+    assert view.pivot.row_groupbys == ["available"] and view.pivot.col_groupbys == ["genre"]
+    assert len(view.session.connection.sent("read_group")) == calls
+    assert shown(view) == pytest.approx(expected(rpc, books, ["price"], ["available"], ["genre"], view.fields))
+
+
+def test_export_csv_and_xlsx_hold_the_cells_shown(qtbot, window, rpc, books, tmp_path):
+    from openpyxl import load_workbook
+    tab, view = open_pivot(qtbot, window, books)
+    expand_by(qtbot, view, "row", "Novel", "publication_date:year")
+    cells = view.shown_cells()
+    assert len(cells) == 3 + 1 + 5 + 2 and len(cells[0]) == 4
+    with open(view.export_csv(str(tmp_path / "pivot.csv")), newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert len(rows) == len(cells)
+    for line, shown_line in zip(rows, cells):
+        assert len(line) == len(shown_line)
+        for text, value in zip(line, shown_line):
+            if isinstance(value, (int, float)):
+                assert float(text) == pytest.approx(value)
+            else:
+                assert text == value
+    sheet = load_workbook(view.export_xlsx(str(tmp_path / "pivot.xlsx"))).active
+    values = [[("" if v is None else v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    assert values == cells
+    assert any(str(r) == "A1:A3" for r in sheet.merged_cells.ranges)
+    # the numbers shown are those exported, formatted
+    r, c = header_position(view, "row", "Novel")
+    assert view.table.item(r, 3).text() == view._format(cells[r][3], "price")
+
+
+def test_screenshot_of_the_pivot_view(qtbot, window, rpc, books):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    window.resize(1000, 560)
+    qtbot.waitUntil(lambda: bool(window.menus), timeout=TIMEOUT)
+    tab, view = open_pivot(qtbot, window, books)
+    menu = view.measure_button.menu()
+    menu.aboutToShow.emit()
+    next(a for a in menu.actions() if a.data() == "__count").trigger()
+    wait_ready(qtbot, view)
+    expand_by(qtbot, view, "row", "Novel", "publication_date:year")
+    qtbot.wait(50)
+    assert window.grab().save(str(SCREENSHOTS / "pivot.png"))
