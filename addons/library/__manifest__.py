@@ -12,6 +12,7 @@
         "data/library_data.xml",
         "views/library_book_views.xml",
         "views/library_loan_views.xml",
+        "views/library_analysis_views.xml",
         "views/library_loan_return_views.xml",
         "views/library_kanban_views.xml",
         "views/library_menus.xml",
