@@ -287,9 +287,9 @@ class PivotView(QWidget):
                     if cell.kind in ("row", "col"):
                         item.setIcon(opened if cell.expanded else closed)
                         item.setToolTip(tr("Click to collapse") if cell.expanded else tr("Click to expand"))
-                        if cell.kind == "col":
-                            item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                    if cell.kind in ("col", "measure") or cell.depth == 0:
+                    if cell.kind in ("col", "total"):
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                    if cell.kind in ("col", "total", "measure") or cell.depth == 0:
                         item.setFont(bold)
                     if cell.kind == "measure":
                         item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
