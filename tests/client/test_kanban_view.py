@@ -13,6 +13,8 @@ from client_fixtures import *  # noqa: F401,F403 (fixtures and helpers)
 from client_fixtures import TIMEOUT, unique
 from client_qt.qt import QColor, QPainter, QPoint, Qt, QtCore, QtGui
 
+from client_qt.views.kanban.card import COLOURS
+
 pytestmark = [pytest.mark.pg, pytest.mark.qt]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -260,7 +262,8 @@ def test_cards_show_images_tags_and_priority(qtbot, window, rpc, views):
     tag = rpc.create("res.partner.category", {"name": f"{prefix} VIP"})
     partner = rpc.create("res.partner", {"name": f"{prefix} one", "category_id": [(6, 0, [tag])],
                                          "image_1920": cover("#2e7d32", "P")})
-    doc = rpc.create("test.orm.client.doc", {"name": f"{prefix} doc", "priority": "2", "state": "open"})
+    doc = rpc.create("test.orm.client.doc", {"name": f"{prefix} doc", "priority": "2", "state": "open",
+                                             "score": 4})
     arch = """<kanban><templates><t t-name="card">
         <field name="image_1920" widget="image"/>
         <strong><field name="name"/></strong>
@@ -273,12 +276,13 @@ def test_cards_show_images_tags_and_priority(qtbot, window, rpc, views):
     qtbot.waitUntil(lambda: f"{prefix} VIP" in card.texts() and card.thumbnail.pixmap() is not None
                     and not card.thumbnail.pixmap().isNull(), timeout=TIMEOUT)
     assert "no email" in card.texts() and "has email" not in card.texts()
-    arch = """<kanban default_group_by="state"><templates><t t-name="card">
+    arch = """<kanban default_group_by="state" highlight_color="score"><templates><t t-name="card">
         <field name="name"/><footer><field name="priority" widget="priority"/></footer></t></templates></kanban>"""
     view = open_kanban(qtbot, window, "test.orm.client.doc", [("id", "=", doc)],
                        view_id=views("test.orm.client.doc", arch, "kanban")["views"]["kanban"]["id"])
     assert view.draggable and card_ids(column(view, "Open")) == [doc]
     assert "★★☆" in view.card(doc).texts()
+    assert view.card(doc).colour == COLOURS[4] and COLOURS[4] in view.card(doc).styleSheet()
 
 
 # -- screenshots --------------------------------------------------------------------------------------

@@ -8,33 +8,28 @@ global coordinates. The mouse stays grabbed by the card that was pressed, so the
 move of a drag whatever is under the pointer — the same path in tests (``qtbot.mousePress`` /
 ``mouseMove`` / ``mouseRelease``) as for a user.
 """
-import base64
-
-from ...qt import (QApplication, QFrame, QHBoxLayout, QLabel, QPalette, QPixmap, QPoint, QRect, QSize, QSizePolicy,
+from ...qt import (QApplication, QFrame, QHBoxLayout, QLabel, QPalette, QPoint, QRect, QSize, QSizePolicy,
                    QVBoxLayout, Qt, QtWidgets, Signal)
 
 THUMBNAIL = 64
 CARD_WIDTH = 240
 
 
-def pixmap_from(value, size=THUMBNAIL):
-    """A thumbnail of a base64 image value, or None (no value, a size text, unreadable data)."""
-    if not value or not isinstance(value, str):
-        return None
-    try:
-        data = base64.b64decode(value, validate=False)
-    except ValueError:
-        return None
-    pixmap = QPixmap()
-    if not pixmap.loadFromData(data):
-        return None
-    return pixmap.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+#: colours of the ``highlight_color`` field's values 1-11 (0: none), Odoo's colour indexes
+COLOURS = {1: "#f06050", 2: "#f4a460", 3: "#f7cd1f", 4: "#6cc1ed", 5: "#814968", 6: "#eb7e7f", 7: "#2c8397",
+           8: "#475577", 9: "#d6145f", 10: "#30c381", 11: "#9365b8"}
+
+
+def highlight_colour(value):
+    """The colour of a ``highlight_color`` value, or None."""
+    return COLOURS.get(value) if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 class CardWidget(QFrame):
     """:param card: the rendered :class:`~client_qt.views.kanban.template.Card`
     :param row: the record (``search_read`` dict)
     :param draggable: whether a press and move starts a drag
+    :param colour: the colour of the left edge (``highlight_color``), or None
     """
 
     open_requested = Signal(int)
@@ -42,7 +37,7 @@ class CardWidget(QFrame):
     drag_moved = Signal(object, QPoint)
     drag_finished = Signal(object, QPoint)
 
-    def __init__(self, card, row, draggable=False, parent=None):
+    def __init__(self, card, row, draggable=False, colour=None, parent=None):
         super().__init__(parent)
         self.setObjectName("kanban_card")
         self.record_id = row.get("id")
@@ -51,12 +46,14 @@ class CardWidget(QFrame):
         self.dragging = False
         self._press = None
         self.image = None
+        self.colour = colour
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.OpenHandCursor if draggable else Qt.CursorShape.PointingHandCursor)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.setBackgroundRole(QPalette.ColorRole.Base)    # cards stand out of their column
         self.setAutoFillBackground(True)
+        self.set_dragged(False)
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(8, 6, 8, 6)
         self._layout.setSpacing(8)
@@ -106,6 +103,13 @@ class CardWidget(QFrame):
             self.thumbnail.setText("")
             self.thumbnail.setStyleSheet("")
             self.thumbnail.setPixmap(pixmap)
+
+    def set_dragged(self, dragged):
+        """Dimmed while its ghost follows the mouse."""
+        edge = f"border-left: 4px solid {self.colour};" if self.colour else ""
+        background = "palette(midlight)" if dragged else "palette(base)"
+        self.setStyleSheet(f"#kanban_card {{ border: 1px solid palette(mid); border-radius: 3px; {edge}"
+                           f" background: {background}; }}")
 
     def texts(self):
         return self.card.texts()

@@ -428,7 +428,8 @@ class CardRenderer:
                 self._add(card, region, Part("tags", node.name, ", ".join(names), value=ids))
         elif kind == "boolean" and widget in ("boolean", "boolean_toggle", "boolean_favorite"):
             label = description.get("string") or node.name
-            self._add(card, region, Part("boolean", node.name, ("☑ " if value else "☐ ") + label, value=bool(value)))
+            text = ("☑ " if value else "☐ ") + label
+            self._add(card, region, Part("boolean", node.name, text, value=bool(value)))
         else:
             text = self.display(node.name, value)
             if text:

@@ -22,7 +22,7 @@ from ...models.list_format import Lookups
 from ...qt import (QFrame, QHBoxLayout, QKeySequence, QLabel, QLocale, QPixmap, QScrollArea, QToolButton, QVBoxLayout,
                    QWidget, Qt, QtGui, tr)
 from ..registry import register
-from .card import THUMBNAIL, CardWidget
+from .card import THUMBNAIL, CardWidget, highlight_colour
 from .column import ColumnWidget
 from .data import Board
 from .template import CardRenderer, parse_kanban
@@ -220,7 +220,8 @@ class KanbanView(QWidget):
         self._update_pager()
 
     def _card_widget(self, row):
-        card = CardWidget(self.renderer.render(row), row, draggable=self.draggable)
+        colour = highlight_colour(row.get(self.spec.highlight_color)) if self.spec.highlight_color else None
+        card = CardWidget(self.renderer.render(row), row, draggable=self.draggable, colour=colour)
         card.open_requested.connect(self.open_card)
         card.drag_started.connect(self._drag_started)
         card.drag_moved.connect(self._drag_moved)
@@ -344,7 +345,7 @@ class KanbanView(QWidget):
         self.ghost.resize(card.size())
         self.ghost.raise_()
         self.ghost.show()
-        card.setStyleSheet("#kanban_card { background: palette(midlight); }")
+        card.set_dragged(True)
 
     def _drag_moved(self, card, global_position):
         if self._drag is None:
@@ -367,7 +368,7 @@ class KanbanView(QWidget):
         self._drag = None
         for widget in self.column_widgets:
             widget.set_highlighted(False)
-        card.setStyleSheet("")
+        card.set_dragged(False)
         target = self.column_at(global_position)
         if target is not None:
             self.move_card(card.record_id, target.column)
@@ -419,6 +420,9 @@ class KanbanView(QWidget):
                 column = self.board.column_of(row["id"])
                 current = column.records[column.index_of(row["id"])]
                 card.set_card(self.renderer.render(current), current)
+                if self.spec.highlight_color:
+                    card.colour = highlight_colour(current.get(self.spec.highlight_color))
+                    card.set_dragged(False)
 
     def _move_refused(self, generation, token, original, error):
         if generation != self.generation:
