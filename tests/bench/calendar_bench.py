@@ -8,11 +8,19 @@ repeats, each in its own transaction as the service layer runs an RPC call, what
 client does to show the month: ``get_views`` of the calendar action, the events overlapping the
 visible range (``search_read`` on start/stop with the calendar's fields), the organizer filter
 (``read_group`` by ``user_id``), and the same month through the ``calendar_day`` search field.
+Then the desktop client's side, against ``bureau serve`` on that database (``--no-client`` skips
+it): the real main window opens the calendar action, shows the month (1280x860, offscreen Qt), and
+each repetition measures the **fetch** (the view's one ``search_read`` of the visible range, from the
+call to the events placed on the canvas: HTTP, JSON, conversion to local times, layout), the
+**layout** alone (placing the events for the canvas size) and the **paint** (one synchronous repaint
+of the month, "+N more" for what does not fit).
+
 Prints medians; asserts nothing about timings.
 """
 import argparse
 import datetime
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -94,11 +102,71 @@ def measure(server, reps):
     return timings, sizes
 
 
+def measure_client(uri, reps):
+    """Fetch, layout and paint times (seconds) of the client's month page; see the module docstring."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from client_bench import start_server
+    from client_qt.qt import QApplication, QtCore
+    app = QApplication.instance() or QApplication([])
+    from client_qt.session import Session
+    from client_qt.views.registry import load_view_modules
+    from client_qt.windows.main_window import MainWindow
+    load_view_modules()
+    work = Path(tempfile.mkdtemp(prefix="bureau-calendar-bench-"))
+    (work / "addons").mkdir()
+    process, url = start_server(uri, work / "addons", work)
+
+    def wait(condition, timeout=120):
+        deadline = time.perf_counter() + timeout
+        while not condition():
+            if time.perf_counter() > deadline:
+                raise TimeoutError("benchmark step did not finish")
+            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
+
+    timings = {"client fetch month (search_read + placement)": [], "client layout month": [],
+               "client paint month": []}
+    try:
+        session = Session.login(url, DB, "admin", "bench-admin-pw")
+        session.connection.update_user_context({"tz": "Europe/Brussels"})
+        window = MainWindow(session)
+        window.resize(1280, 860)
+        window.show()
+        tab = window.run_action_dict({"type": "ir.actions.act_window", "res_model": "calendar.event",
+                                      "name": "Meetings", "views": [[False, "calendar"], [False, "form"]]})
+        wait(lambda: tab.current is not None and tab.current.loaded and tab.current.is_idle())
+        view = tab.current
+        view.set_mode("month", datetime.date.today())
+        wait(view.is_idle)
+        canvas = view.canvas
+        for _rep in range(reps):
+            start = time.perf_counter()
+            view.reload()
+            wait(view.is_idle)
+            timings["client fetch month (search_read + placement)"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            canvas.relayout()
+            timings["client layout month"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            canvas.repaint()
+            timings["client paint month"].append(time.perf_counter() - start)
+        sizes = {name: len(view.events) for name in timings}
+        sizes["client paint month"] = sum(1 for item in canvas.items if item.kind == "bar")
+        window.close()
+        session.runner.wait()
+        return timings, sizes
+    finally:
+        process.terminate()
+        process.wait(30)
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db-uri", help="PostgreSQL server (default: the embedded one in a temp dir)")
     parser.add_argument("--events", type=int, default=2000, help="events in the month (default 2000)")
     parser.add_argument("--reps", type=int, default=7, help="repetitions of each step (default 7)")
+    parser.add_argument("--no-client", action="store_true", help="only the server side")
     args = parser.parse_args()
 
     import logging
@@ -115,6 +183,10 @@ def main():
         created = setup(server, args.events)
         print(f"created {args.events} events in one create call: {created:.3f} s", file=sys.stderr)
         timings, sizes = measure(server, args.reps)
+        if not args.no_client:
+            client_timings, client_sizes = measure_client(uri, args.reps)
+            timings.update(client_timings)
+            sizes.update(client_sizes)
         print(f"| step ({args.events} events, {args.reps} reps) | median ms | min-max ms | rows |")
         print("|---|---|---|---|")
         for name, values in timings.items():
