@@ -116,9 +116,9 @@ def test_parser_reads_legacy_quick_add_and_ignores_unknown_fields():
 
 
 # -- the view against the live server -----------------------------------------------------------------------
-def open_calendar(qtbot, window, model="calendar.event", day=MONDAY, mode=None, calendar_view=False):
+def open_calendar(qtbot, window, model="calendar.event", day=MONDAY, mode=None, calendar_view=False, name=None):
     """A tab of ``model`` showing its calendar view on the page of ``day``; returns the view."""
-    action = {"type": "ir.actions.act_window", "res_model": model, "name": model,
+    action = {"type": "ir.actions.act_window", "res_model": model, "name": name or model,
               "views": [[calendar_view, "calendar"], [False, "list"], [False, "form"]], "context": {}}
     tab = window.run_action_dict(action)
     qtbot.waitUntil(lambda: getattr(tab, "current", None) is not None, timeout=TIMEOUT)
@@ -435,7 +435,7 @@ def test_library_loans_are_whole_day_events_moved_by_dates(qtbot, window, rpc):
 @pytest.mark.skipif(os.environ.get("BUREAU_CALENDAR_SCREENSHOTS") != "1", reason="BUREAU_CALENDAR_SCREENSHOTS=1")
 def test_screenshots_of_the_demo_month_week_and_day(qtbot, window, english_locale):
     window.resize(1280, 860)
-    view = open_calendar(qtbot, window, day=datetime.date.today(), mode="month")
+    view = open_calendar(qtbot, window, day=datetime.date.today(), mode="month", name="Meetings")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     demo = sorted(view.events, key=lambda e: (e.all_day, e.start))
     busy = max((e.first_day for e in demo if not e.all_day), key=lambda d: sum(e.first_day == d for e in demo))

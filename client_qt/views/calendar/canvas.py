@@ -137,7 +137,8 @@ class CalendarCanvas(QWidget):
         return max(0, min([7] + starts) - (1 if starts and min(starts) < 7 else 0))
 
     def scroll_to_hour(self, hour):
-        self.scroll.setValue(int(hour * HOUR_H))
+        """Scroll the hour grid so that ``hour`` is at the top (its label still readable)."""
+        self.scroll.setValue(max(int(hour * HOUR_H) - 10, 0))
 
     @property
     def columns(self):
@@ -472,7 +473,7 @@ class CalendarCanvas(QWidget):
         painter.setClipRect(QRectF(0, self.grid_top, width, height - self.grid_top))
         for index in range(self.columns):
             day = self.first_day + index * DAY
-            if day == self.today:
+            if day == self.today and self.columns > 1:
                 painter.fillRect(QRectF(GUTTER_W + index * self.column_w, self.grid_top, self.column_w,
                                         height - self.grid_top), TODAY_COLOR)
         for hour in range(25):
