@@ -256,3 +256,31 @@ def test_screenshot_of_the_pivot_view(qtbot, window, rpc, books):
     expand_by(qtbot, view, "row", "Novel", "publication_date:year")
     qtbot.wait(50)
     assert window.grab().save(str(SCREENSHOTS / "pivot.png"))
+
+
+def test_the_loan_analysis_views_of_the_library_addon(qtbot, window, rpc):
+    """Library ▸ Loans offers the graph and pivot of library_analysis_views.xml; both agree with
+    read_group over the action's domain and its default search."""
+    window.open_action("library.action_library_loan", title="Loans")
+    qtbot.waitUntil(lambda: window.tabs.count() == 1 and getattr(window.tabs.widget(0), "current", None) is not None,
+                    timeout=TIMEOUT)
+    tab = window.tabs.widget(0)
+    assert {"graph", "pivot"} <= set(tab.view_modes)
+    tab.search_view.filter_action("ongoing").trigger()      # the default filter off: every loan
+    qtbot.waitUntil(lambda: tab.search_domain == [], timeout=TIMEOUT)
+    assert tab.switch_to("pivot")
+    pivot = tab.views["pivot"]
+    wait_ready(qtbot, pivot)
+    assert pivot.pivot.row_groupbys == ["book_genre"] and pivot.pivot.col_groupbys == ["date_start:quarter"]
+    assert pivot.pivot.measures == ["__count"]
+    domain = tab.full_domain()
+    assert shown(pivot) == expected(rpc, domain, ["__count"], ["book_genre"], ["date_start:quarter"], pivot.fields,
+                                    model="library.loan")
+    assert tab.switch_to("graph")
+    graph = tab.views["graph"]
+    qtbot.waitUntil(lambda: graph.data is not None and not graph.is_loading(), timeout=TIMEOUT)
+    assert graph.groupbys() == ["date_start:month", "state"] and graph.measure == "__count"
+    groups = read_group(rpc, domain, ["__count"], ["date_start:month", "state"], model="library.loan")
+    assert graph.data.total() == sum(g["__count"] for g in groups) == rpc("library.loan", "search_count", domain)
+    drawn = {k: v for k, v in graph.shown_values().items() if v}
+    assert drawn == {(group_label(g, "state", graph.fields), g["date_start:month"]): g["__count"] for g in groups}
