@@ -428,6 +428,16 @@ def test_library_loans_are_whole_day_events_moved_by_dates(qtbot, window, rpc):
         values = rpc.read_one("library.loan", loan, ["date_start", "date_end"])
         assert (values["date_start"], values["date_end"]) == ("2031-03-17", "2031-03-19")
     qtbot.waitUntil(moved, timeout=TIMEOUT)
+    # a loan needs a book and a member: a click on a free day opens the form with that day
+    assert view.spec.quick_create is False
+    settle(qtbot, view)
+    qtbot.mouseClick(view.canvas, Qt.MouseButton.LeftButton, pos=view.canvas.point_for(D(2031, 3, 26)))
+    qtbot.waitUntil(lambda: bool(dialogs("record_dialog")), timeout=TIMEOUT)
+    dialog = dialogs("record_dialog")[0]
+    qtbot.waitUntil(lambda: dialog.form.record is not None and dialog.form.record.get("date_start") == "2031-03-26",
+                    timeout=TIMEOUT)
+    assert dialog.form.record.get("date_end") == "2031-03-26"
+    dialog.reject()
 
 
 @pytest.mark.pg

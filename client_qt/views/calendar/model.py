@@ -17,6 +17,7 @@ week and day), :func:`layout_timed` places timed events of one day side by side 
 """
 import dataclasses
 import datetime
+import functools
 import math
 import zlib
 import zoneinfo
@@ -37,6 +38,7 @@ NO_COLOR = "#8C96A0"
 
 
 # -- time zones -----------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=32)
 def zone(tz_name):
     """The :class:`zoneinfo.ZoneInfo` of ``tz_name``; UTC when empty or unknown."""
     if tz_name:
@@ -49,7 +51,8 @@ def zone(tz_name):
 
 def utc_to_local(text, tz_name):
     """A server datetime (naive UTC text) as a naive datetime of the user's zone."""
-    moment = datetime.datetime.strptime(text[:19], DATETIME_FMT).replace(tzinfo=datetime.timezone.utc)
+    # fromisoformat: ~10 times faster than strptime, which counts with thousands of events
+    moment = datetime.datetime.fromisoformat(text[:19]).replace(tzinfo=datetime.timezone.utc)
     return moment.astimezone(zone(tz_name)).replace(tzinfo=None)
 
 
@@ -60,7 +63,7 @@ def local_to_utc(moment, tz_name):
 
 
 def _day(text):
-    return datetime.datetime.strptime(text[:10], DATE_FMT).date()
+    return datetime.date.fromisoformat(text[:10])
 
 
 def _midnight(day):
