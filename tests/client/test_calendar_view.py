@@ -194,6 +194,16 @@ def test_event_dragged_in_the_week_moves_by_days_and_quarters_of_hours(qtbot, wi
     target = canvas.point_for(D(2031, 3, 13), 14 * 60 + 30)
     drag(qtbot, canvas, grab, target)
     wait_read(qtbot, rpc, record_id, ["start", "stop"], {"start": "2031-03-13 13:00:00", "stop": "2031-03-13 14:00:00"})
+    # Esc in the middle of a drag cancels it: nothing is written
+    settle(qtbot, view)
+    writes = len(view.session.connection.sent("write"))
+    grab = item_of(view, record_id).rect.center().toPoint()
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=grab)
+    qtbot.mouseMove(canvas, canvas.point_for(D(2031, 3, 15), 9 * 60))
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=canvas.point_for(D(2031, 3, 15), 9 * 60))
+    settle(qtbot, view)
+    assert len(view.session.connection.sent("write")) == writes and not bool(dialogs("calendar_quick_create"))
 
 
 @pytest.mark.pg

@@ -387,6 +387,15 @@ class CalendarCanvas(QWidget):
         elif pos.y() > self.height() - 10:
             self.scroll.setValue(self.scroll.value() + HOUR_H // 4)
 
+    def keyPressEvent(self, event):
+        if event.key() == Qt.Key.Key_Escape and self._press is not None:
+            # Esc during a drag: nothing is moved, resized or created
+            self._press = self._ghost = None
+            self.update()
+            event.accept()
+            return None
+        return super().keyPressEvent(event)
+
     def wheelEvent(self, event):
         if self.mode == "month":
             return super().wheelEvent(event)
