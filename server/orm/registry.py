@@ -180,10 +180,9 @@ class Registry(collections.abc.Mapping):
 
     def read_signals(self, cr):
         """``(registry, cache)`` sequence values currently in the database."""
-        cr.execute("SELECT last_value FROM base_registry_signaling")
-        registry_value = cr.fetchone()[0]
-        cr.execute("SELECT last_value FROM base_cache_signaling")
-        return registry_value, cr.fetchone()[0]
+        cr.execute("SELECT (SELECT last_value FROM base_registry_signaling), "
+                   "(SELECT last_value FROM base_cache_signaling)")
+        return tuple(cr.fetchone())
 
     def cursor(self, readonly=False):
         return self.server.cursor(self.dbname, readonly=readonly)

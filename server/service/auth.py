@@ -125,10 +125,11 @@ def check_uid(runtime, dbname, uid, password, address=None):
     with runtime.cursor(dbname) as cr:
         # one transaction for the registry signals, the user and the throttle counts
         registry = runtime.registry(dbname, cr=cr)
-        cr.execute("SELECT login FROM res_users WHERE id = %s", [uid])
-        row = cr.fetchone()
-        key = throttle.login_key(row[0] if row else f"#{uid}")
-        counted = throttle.counts(cr, key, address, limits)
+        cr.execute("SELECT (SELECT login FROM res_users WHERE id = %s), to_regclass(%s) IS NOT NULL",
+                   [uid, throttle.TABLE])
+        login, table_exists = cr.fetchone()
+        key = throttle.login_key(login if login is not None else f"#{uid}")
+        counted = throttle.counts(cr, key, address, limits, table_exists=table_exists)
     if not counted.blocked(limits) and credential_cache.check((dbname, uid), password, registry.cache_sequence):
         return uid
 

@@ -147,9 +147,13 @@ def ensure_table(cr):
         cr.execute(_DDL)
 
 
-def counts(cr, key, address, limits):
-    """The :class:`Counts` of ``key`` and the network of ``address`` in the window."""
-    ensure_table(cr)
+def counts(cr, key, address, limits, table_exists=False):
+    """The :class:`Counts` of ``key`` and the network of ``address`` in the window.
+
+    :param table_exists: the caller saw the failure table in this transaction (saves a query)
+    """
+    if not table_exists:
+        ensure_table(cr)
     network = network_of(address)
     key = key[:MAX_KEY_LENGTH]
     cr.execute("""
