@@ -28,7 +28,9 @@ Qt after each test by the autouse fixture :func:`keep_widgets_alive`, which modu
 import copy
 import dataclasses
 import json
+import os
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -37,6 +39,9 @@ from client_qt.session import Session
 from conftest import RPC_ADMIN_PASSWORD, make_env
 
 TIMEOUT = 15000
+#: where tests save screenshots: ``build/screenshots`` unless ``BUREAU_SCREENSHOTS`` names a folder
+#: (``BUREAU_SCREENSHOTS=docs/screenshots`` refreshes the pictures of the documentation)
+SCREENSHOTS = Path(os.environ.get("BUREAU_SCREENSHOTS") or Path(__file__).resolve().parents[2] / "build" / "screenshots")
 #: the time zone of the test user's context (Brussels: +1 h in winter, +2 h in summer)
 USER_TZ = "Europe/Brussels"
 

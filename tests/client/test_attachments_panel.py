@@ -147,7 +147,7 @@ def test_screenshot_of_the_attachments_panel(qtbot, window, rpc, book, tmp_path,
         assert view.attachments_button.text() == "Attachments (3)"
         panel.select_name("cover.png")
         panel.resize(640, 300)
-        shots = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+        from client_fixtures import SCREENSHOTS as shots
         shots.mkdir(parents=True, exist_ok=True)
         assert panel.grab().save(str(shots / "attachments.png"))
     finally:

@@ -13,7 +13,7 @@ from client_qt.qt import QtCharts, QtGui
 
 pytestmark = [pytest.mark.pg, pytest.mark.qt]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from client_fixtures import SCREENSHOTS
 
 BOOKS = [
     # genre, price, available, publication date

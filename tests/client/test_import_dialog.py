@@ -193,7 +193,6 @@ def test_an_unreadable_file_says_so(qtbot, window, tmp_path):
 
 def test_screenshot_of_the_import_dialog_after_a_test_run(qtbot, window, rpc, prefix, tmp_path, qapp):
     """docs/screenshots/import.png: the mapping row, the preview and the bad lines of a test run."""
-    from pathlib import Path
     previous_style = qapp.style().name()
     qapp.setStyle("Fusion")
     try:
@@ -209,7 +208,7 @@ def test_screenshot_of_the_import_dialog_after_a_test_run(qtbot, window, rpc, pr
         dialog.resize(900, 560)
         finish(qtbot, dialog, dialog.test_button)
         assert dialog.bad_lines() == [3, 5, 6]
-        shots = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+        from client_fixtures import SCREENSHOTS as shots
         shots.mkdir(parents=True, exist_ok=True)
         assert dialog.grab().save(str(shots / "import.png"))
     finally:

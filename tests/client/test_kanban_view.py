@@ -5,7 +5,6 @@ release over another column): the grouping field is then read back from the data
 counts are compared with ``read_group``; pages are checked on the calls the view sent.
 """
 import base64
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +16,7 @@ from client_qt.views.kanban.card import COLOURS
 
 pytestmark = [pytest.mark.pg, pytest.mark.qt]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from client_fixtures import SCREENSHOTS
 
 
 # -- helpers ------------------------------------------------------------------------------------------
