@@ -16,12 +16,13 @@ offers back the unsaved edits a crashed or killed client left in the journal.
 """
 import logging
 
-from ..qt import (QKeySequence, QMainWindow, QShortcut, QSplitter, QTabWidget, QTimer, QTreeWidget,
+from ..qt import (QKeySequence, QMainWindow, QShortcut, QSplitter, QTimer, QTreeWidget,
                   QTreeWidgetItem, Qt, tr)
 from ..dialogs.error import show_error
 from ..models.calls import OwnedCalls
 from ..rpc.errors import SessionExpired
 from .action_tab import ActionTab
+from .detach import DetachableTabs
 from .status import StatusArea
 
 _logger = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ class MainWindow(QMainWindow):
         self.menu_tree.setHeaderHidden(True)
         self.menu_tree.itemActivated.connect(self._menu_activated)
         self.menu_tree.itemClicked.connect(self._menu_activated)
-        self.tabs = QTabWidget()
+        self.tabs = DetachableTabs()
         self.tabs.setObjectName("tabs")
         self.tabs.setTabsClosable(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)
@@ -73,6 +74,8 @@ class MainWindow(QMainWindow):
         session.runner.session_expired.connect(self.ask_relogin)
         self._menu_bar()
         self._shortcuts()
+        from .window_menu import install_window_menu
+        install_window_menu(self)   # Ctrl+K palette, detach tab, Ctrl+F1 shortcut sheet
         self.resize(1200, 800)
         self.load_menus()
         if getattr(session, "journal", None) is not None:
@@ -108,8 +111,10 @@ class MainWindow(QMainWindow):
     def _shortcuts(self):
         for index in range(1, 10):
             shortcut = QShortcut(QKeySequence(f"Alt+{index}"), self)
+            shortcut.setWhatsThis(tr("Go to tab 1 … 9"))
             shortcut.activated.connect(lambda i=index: self.tabs.setCurrentIndex(i - 1))
         close = QShortcut(self)
+        close.setWhatsThis(tr("Close the tab"))
         keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Close)
         close.setKeys(keys + [QKeySequence("Ctrl+W")] if QKeySequence("Ctrl+W") not in keys else keys)
         close.activated.connect(lambda: self.close_tab(self.tabs.currentIndex()))
@@ -230,6 +235,10 @@ class MainWindow(QMainWindow):
         widget.deleteLater()
 
     def closeEvent(self, event):
+        for detached in list(getattr(self, "detached", [])):
+            if not detached.close():
+                event.ignore()
+                return
         for index in range(self.tabs.count()):
             widget = self.tabs.widget(index)
             if hasattr(widget, "can_close") and not widget.can_close():
