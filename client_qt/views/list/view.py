@@ -64,6 +64,8 @@ class ListView(QWidget):
             self.model.set_shown_optional(shown)
             self.group_model.columns = self.spec.visible_columns(set(shown))
         self._connect()
+        from .paste import install_paste
+        install_paste(self)   # Ctrl+V on an editable list: rows copied from a spreadsheet become records
 
     # -- construction ----------------------------------------------------------------------------
     def _build(self):
