@@ -164,6 +164,17 @@ def parse_selection(text, selection):
     return None
 
 
+def _modifier(predicate, default):
+    """A column's readonly/required for a new row (no values yet); the description's when the
+    modifier needs values it does not have."""
+    if predicate is None:
+        return bool(default)
+    try:
+        return bool(predicate({}))
+    except Exception:  # noqa: BLE001 (an expression on row values: the server decides)
+        return bool(default)
+
+
 def parse_cell(column, text, user_tz=None):
     """``(value, error)`` of a pasted cell for ``column``; ``value`` is :data:`PENDING` for a
     many2one name to look up, None when the cell gives no value (empty)."""
@@ -173,16 +184,10 @@ def parse_cell(column, text, user_tz=None):
     label = column.string or column.name
     if kind not in EDITABLE_TYPES or column.widget == "handle":
         return None, tr("The column “{0}” cannot be pasted into.").format(label)
-    if description.get("readonly") and not column.readonly:
+    if _modifier(column.readonly, description.get("readonly")):
         return None, tr("The column “{0}” is read-only.").format(label)
     if not text.strip():
-        required = description.get("required")
-        if column.required is not None:
-            try:
-                required = bool(column.required({}))
-            except Exception:  # a modifier needing row values: the server decides
-                pass
-        if required and kind != "boolean":
+        if _modifier(column.required, description.get("required")) and kind != "boolean":
             return None, tr("“{0}” is required.").format(label)
         return None, None
     if kind in ("char", "text"):
