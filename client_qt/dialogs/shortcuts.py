@@ -83,7 +83,7 @@ def active_keys(window):
     for shortcut in window.findChildren(QShortcut):
         widget = shortcut.parent()
         if not shortcut.isEnabled() or not shortcut.keys() or not isinstance(widget, QtWidgets.QWidget) \
-                or not widget.isVisible() or widget.window() is not window:
+                or not widget.isVisible() or QtWidgets.QWidget.window(widget) is not window:
             continue
         description = shortcut.whatsThis() or KEY_MEANINGS.get(shortcut.key().toString(PORTABLE)) \
             or shortcut.key().toString(NATIVE)
