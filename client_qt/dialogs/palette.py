@@ -12,12 +12,14 @@ import logging
 from ..models.calls import OwnedCalls
 from ..models.palette import (RECORDS_PER_MODEL, SEARCH_DELAY_MS, Entry, menu_entries, rank, record_models,
                               window_action_ids)
-from ..qt import (QApplication, QDialog, QEvent, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+from ..qt import (QApplication, QDialog, QEvent, QFrame, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                   QPalette, QStyle, QStyledItemDelegate, QTimer, QVBoxLayout, Qt, tr)
 
 _logger = logging.getLogger(__name__)
 
 EntryRole = Qt.ItemDataRole.UserRole + 1
+#: entries shown without scrolling
+VISIBLE_ROWS = 14
 #: minimum number of typed characters before records are searched
 MIN_RECORD_QUERY = 2
 KIND_LABELS = {"menu": "Menu", "command": "Command", "record": "Record"}
@@ -72,12 +74,19 @@ class CommandPalette(QDialog):
         self.hint = QLabel(tr("↑↓ to move · Enter to open · Esc to close"))
         self.hint.setObjectName("palette_hint")
         self.hint.setEnabled(False)
+        frame = QFrame()
+        frame.setObjectName("palette_frame")
+        frame.setFrameShape(QFrame.Shape.StyledPanel)
+        frame.setFrameShadow(QFrame.Shadow.Raised)
+        inner = QVBoxLayout(frame)
+        inner.setContentsMargins(8, 8, 8, 6)
+        inner.setSpacing(4)
+        inner.addWidget(self.input)
+        inner.addWidget(self.list, 1)
+        inner.addWidget(self.hint)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 6)
-        layout.setSpacing(4)
-        layout.addWidget(self.input)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(self.hint)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(frame)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(SEARCH_DELAY_MS)
@@ -89,7 +98,7 @@ class CommandPalette(QDialog):
         self.records = {}
         self.models = None          # [(model, label, action id)], read once
         self._models_asked = False
-        self.resize(640, 420)
+        self.setFixedWidth(640)
 
     # -- opening -----------------------------------------------------------------------------------
     def popup(self, over=None):
@@ -203,6 +212,14 @@ class CommandPalette(QDialog):
                 select = row
         if self.list.count():
             self.list.setCurrentRow(select)
+        self._fit_height()
+
+    def _fit_height(self):
+        """As tall as the entries (at most :data:`VISIBLE_ROWS` of them, at least one row)."""
+        row = self.list.sizeHintForRow(0) if self.list.count() else self.list.fontMetrics().height() + 6
+        rows = max(1, min(self.list.count(), VISIBLE_ROWS))
+        self.list.setFixedHeight(rows * row + 2 * self.list.frameWidth() + 2)
+        self.adjustSize()
 
     def current_entry(self):
         item = self.list.currentItem()

@@ -103,11 +103,15 @@ def active_keys(window):
         if getattr(table, "editable", False) and table.isVisible():
             for keys, description in _editable_list_keys():
                 groups.setdefault(tr("Editable list"), {})[description] = keys
-    rows = []
-    for group, entries in groups.items():
+    rows, seen = [], set()
+    # the view's own keys first: the window passes the same record keys on to it
+    order = sorted(groups, key=lambda group: group != view_group)
+    for group, entries in ((group, groups[group]) for group in order):
         for description, sequences in entries.items():
             keys = sequences if isinstance(sequences, str) else _keys_text(sequences)
-            rows.append((group, keys, description))
+            if (keys, description) not in seen:       # the record keys passed on from several widgets
+                seen.add((keys, description))
+                rows.append((group, keys, description))
     return rows
 
 
@@ -146,7 +150,9 @@ class ShortcutSheet(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tree)
         layout.addWidget(buttons)
-        self.resize(620, 560)
+        lines = len(self.rows) + len(parents)
+        row_height = self.tree.sizeHintForRow(0) if lines else self.tree.fontMetrics().height()
+        self.resize(620, min(640, 110 + lines * row_height))
 
     def groups(self):
         """``{group: {keys: description}}`` (for tests)."""

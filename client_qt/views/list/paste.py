@@ -25,11 +25,13 @@ from ...models.fields import DATE_FMT, to_utc_string
 from ...models.list_format import ERROR_BACKGROUND, is_dark_palette
 from ...models.list_model import EDITABLE_TYPES
 from ...qt import (QAbstractItemView, QApplication, QBrush, QColor, QDate, QDateTime, QEvent, QHBoxLayout, QKeySequence,
-                   QLabel, QLocale, QObject, QPushButton, QShortcut, QTableWidget, QTableWidgetItem, QVBoxLayout,
+                   QLabel, QLocale, QObject, QPushButton, QShortcut, QStyle, QTableWidget, QTableWidgetItem, QVBoxLayout,
                    QWidget, Qt, Signal, tr)
 
 _logger = logging.getLogger(__name__)
 
+#: pasted columns take the width of the list's columns, up to this
+MAX_ALIGNED_WIDTH = 320
 #: a many2one cell waits for its ``name_search``
 PENDING = object()
 TRUE_WORDS = {"1", "true", "yes", "y", "x", "✓", "✔", "on"}
@@ -355,8 +357,15 @@ class PastePanel(QWidget):
         self.discard_button = QPushButton(tr("Discard"))
         self.discard_button.setObjectName("paste_discard")
         self.discard_button.clicked.connect(self.discard)
+        self.reason = QLabel()
+        self.reason.setObjectName("paste_reason")
+        self.reason.setWordWrap(True)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.message, 1)
+        texts = QVBoxLayout()
+        texts.setSpacing(2)
+        texts.addWidget(self.message)
+        texts.addWidget(self.reason)
+        buttons.addLayout(texts, 1)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.discard_button)
         layout = QVBoxLayout(self)
@@ -372,13 +381,26 @@ class PastePanel(QWidget):
             for c in range(len(block.columns)):
                 self._show_cell(r, c)
         self.table.resizeColumnsToContents()
+        self._align_columns()
+        scroll_bar = self.table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         rows_height = self.table.verticalHeader().length() + self.table.horizontalHeader().height() + 6
-        self.table.setMaximumHeight(min(rows_height, 260))
+        self.table.setMaximumHeight(min(rows_height, 260) + scroll_bar)
+        self.table.setMinimumHeight(min(rows_height, 120) + scroll_bar)
         self.table.itemChanged.connect(self._edited)
+        self.table.currentCellChanged.connect(lambda *_: self._update())
         block.changed.connect(self._show_cell)
         block.saved.connect(self._saved)
         block.failed.connect(self._failed)
         self._update()
+
+    def _align_columns(self):
+        """Each pasted column at least as wide as the same column of the list."""
+        header = self.view.table.horizontalHeader()
+        for index, column in enumerate(self.block.columns):
+            list_index = self.view.model.column_index(column.name)
+            if list_index is not None and list_index >= 0:
+                wanted = min(header.sectionSize(list_index), MAX_ALIGNED_WIDTH)
+                self.table.setColumnWidth(index, max(self.table.columnWidth(index), wanted))
 
     def cell_error(self, row, column):
         """The reason cell (row, column) is invalid, or None (tests and tooltips)."""
@@ -423,6 +445,14 @@ class PastePanel(QWidget):
         if self.note:
             text += " " + self.note
         self.message.setText(text)
+        # the reason of the current cell if it is invalid, else of the first invalid cell
+        current = (self.table.currentRow(), self.table.currentColumn())
+        shown = next((e for e in errors if (e[0], e[1]) == current), errors[0] if errors else None)
+        if shown is not None:
+            row, column, reason = shown
+            label = self.block.columns[column].string or self.block.columns[column].name
+            self.reason.setText(tr("Row {0}, {1}: {2}").format(row + 1, label, reason))
+        self.reason.setVisible(shown is not None)
         self.save_button.setEnabled(self.block.is_valid() and not self.block.saving)
         if self.auto and not self.block.pending:
             self.auto = False
