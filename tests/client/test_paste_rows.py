@@ -154,3 +154,24 @@ def test_a_valid_block_from_the_current_column_is_created_at_once(qtbot, window,
     rpc.created.append(("library.book", [b["id"] for b in books]))
     assert sorted((b["name"], b["author_id"], b["price"]) for b in books)[:2] == [
         (f"{prefix} A", False, 3.0), (f"{prefix} B", False, 4.0)]
+
+
+def test_a_block_pasted_in_an_open_cell_editor_becomes_rows(qtbot, window, views, rpc, english_locale):
+    prefix = unique("Pasted")
+    view = open_books(qtbot, window, views, prefix)
+    window.raise_()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=TIMEOUT)
+    view.new_record()
+    qtbot.waitUntil(lambda: view.table.indexWidget(view.table.currentIndex()) is not None
+                    or view.table.focusWidget() is not view.table, timeout=TIMEOUT)
+    editor = QApplication.focusWidget()
+    assert editor is not view.table
+    QApplication.clipboard().setText("single value")             # one value: the editor's own paste
+    qtbot.keyClick(editor, Qt.Key.Key_V, CTRL)
+    assert view.paste.panel is None and "single value" in editor.text()
+    QApplication.clipboard().setText(f"{prefix} X\t\tNovel\tabc\n")
+    qtbot.keyClick(editor, Qt.Key.Key_V, CTRL)
+    qtbot.waitUntil(lambda: view.paste.panel is not None, timeout=TIMEOUT)
+    assert [c.name for c in view.paste.panel.block.columns] == ["name", "author_id", "genre", "price"]
+    assert [(r, c) for r, c, _ in view.paste.panel.block.errors()] == [(0, 3)]
