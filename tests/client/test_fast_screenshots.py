@@ -1,21 +1,17 @@
-"""Screenshots of working fast (issue 7 item 8) for docs/screenshots/, from real widgets against the live
-server: the command palette, the shortcut sheet, pasted rows with an invalid cell, and the main window
-in a light and a dark palette (Fusion). They are made to be looked at; the tests check what can be
+"""Screenshots of working fast (issue 7 item 8), from real widgets against the live server, saved to
+``SCREENSHOTS`` (build/screenshots; ``BUREAU_SCREENSHOTS=docs/screenshots`` refreshes the documentation's):
+the command palette, the shortcut sheet, pasted rows with an invalid cell, and the main window in a
+light and a dark palette (Fusion). They are made to be looked at; the tests check what can be
 checked mechanically."""
-from pathlib import Path
-
 import pytest
 
 from client_fixtures import *  # noqa: F401,F403 (fixtures and helpers)
-from client_fixtures import TIMEOUT, unique
+from client_fixtures import SCREENSHOTS, TIMEOUT, unique
 from client_qt.qt import QPainter, QPixmap, QPoint
 from test_list_screenshots import dark_palette
 from test_paste_rows import open_books
 
 pytestmark = [pytest.mark.pg, pytest.mark.qt]
-
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
 
 @pytest.fixture(params=["light", "dark"])
 def fusion(request, qapp):
@@ -40,8 +36,8 @@ def light(qapp):
 
 
 def save(pixmap, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"{name}.png"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
     assert pixmap.save(str(path))
     return path
 
