@@ -17,15 +17,18 @@ of the month, "+N more" for what does not fit).
 
 Prints medians; asserts nothing about timings.
 """
-import argparse
 import datetime
-import os
+import logging
 import shutil
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_common  # noqa: E402
+from bench_common import ADMIN_PASSWORD, wait_until  # noqa: E402
 
 DB = "bench_calendar"
 ADMIN_UID = 2
@@ -36,12 +39,9 @@ FIELDS = ["name", "start", "stop", "allday", "duration", "user_id", "partner_ids
 def setup(server, count):
     from bureau.modules.loading import install_modules
     from bureau.orm.environment import Environment
-    from bureau.orm.registry import Registry
-    if server.exists(DB):
-        Registry.delete(DB)
-        server.drop_database(DB)
+    bench_common.drop_databases(server, DB)
     server.create_database(DB)
-    install_modules(server, DB, ["calendar"], admin_password="bench-admin-pw")
+    install_modules(server, DB, ["calendar"], admin_password=ADMIN_PASSWORD)
     from bureau.addons.calendar.tests.common import create_month_events
     with server.cursor(DB) as cr:
         env = Environment(cr, ADMIN_UID, {"lang": "en_US", "tz": "Europe/Brussels"})
@@ -104,45 +104,28 @@ def measure(server, reps):
 
 def measure_client(uri, reps):
     """Fetch, layout and paint times (seconds) of the client's month page; see the module docstring."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from client_bench import start_server
-    from client_qt.qt import QApplication, QtCore
-    app = QApplication.instance() or QApplication([])
+    bench_common.qt_app()
     from client_qt.session import Session
-    from client_qt.views.registry import load_view_modules
-    from client_qt.windows.main_window import MainWindow
-    load_view_modules()
     work = Path(tempfile.mkdtemp(prefix="bureau-calendar-bench-"))
-    (work / "addons").mkdir()
-    process, url = start_server(uri, work / "addons", work)
-
-    def wait(condition, timeout=120):
-        deadline = time.perf_counter() + timeout
-        while not condition():
-            if time.perf_counter() > deadline:
-                raise TimeoutError("benchmark step did not finish")
-            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
+    process, url = bench_common.start_bureau(uri, work, ["--log-level", "warning"])
 
     timings = {"client fetch month (search_read + placement)": [], "client layout month": [],
                "client paint month": []}
     try:
-        session = Session.login(url, DB, "admin", "bench-admin-pw")
+        session = Session.login(url, DB, "admin", ADMIN_PASSWORD)
         session.connection.update_user_context({"tz": "Europe/Brussels"})
-        window = MainWindow(session)
-        window.resize(1280, 860)
-        window.show()
+        window = bench_common.show_main_window(session)
         tab = window.run_action_dict({"type": "ir.actions.act_window", "res_model": "calendar.event",
                                       "name": "Meetings", "views": [[False, "calendar"], [False, "form"]]})
-        wait(lambda: tab.current is not None and tab.current.loaded and tab.current.is_idle())
+        wait_until(lambda: tab.current is not None and tab.current.loaded and tab.current.is_idle())
         view = tab.current
         view.set_mode("month", datetime.date.today())
-        wait(view.is_idle)
+        wait_until(view.is_idle)
         canvas = view.canvas
         for _rep in range(reps):
             start = time.perf_counter()
             view.reload()
-            wait(view.is_idle)
+            wait_until(view.is_idle)
             timings["client fetch month (search_read + placement)"].append(time.perf_counter() - start)
             start = time.perf_counter()
             canvas.relayout()
@@ -156,47 +139,37 @@ def measure_client(uri, reps):
         session.runner.wait()
         return timings, sizes
     finally:
-        process.terminate()
-        process.wait(30)
+        bench_common.stop_process(process)
         shutil.rmtree(work, ignore_errors=True)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db-uri", help="PostgreSQL server (default: the embedded one in a temp dir)")
+    parser = bench_common.argument_parser(__doc__)
     parser.add_argument("--events", type=int, default=2000, help="events in the month (default 2000)")
     parser.add_argument("--reps", type=int, default=7, help="repetitions of each step (default 7)")
     parser.add_argument("--no-client", action="store_true", help="only the server side")
     args = parser.parse_args()
 
-    import logging
     logging.basicConfig(level=logging.WARNING)
-    from bureau.db.embedded import EmbeddedPostgres
     from bureau.db.server import DatabaseServer
-    embedded = None
-    uri = args.db_uri or os.environ.get("BUREAU_BENCH_DB_URI")
-    if not uri:
-        embedded = EmbeddedPostgres(Path(tempfile.gettempdir()) / f"bureau-bench-{os.getuid()}")
-        uri = embedded.start()
-    server = DatabaseServer(uri, maxconn=4)
-    try:
-        created = setup(server, args.events)
-        print(f"created {args.events} events in one create call: {created:.3f} s", file=sys.stderr)
-        timings, sizes = measure(server, args.reps)
-        if not args.no_client:
-            client_timings, client_sizes = measure_client(uri, args.reps)
-            timings.update(client_timings)
-            sizes.update(client_sizes)
-        print(f"| step ({args.events} events, {args.reps} reps) | median ms | min-max ms | rows |")
-        print("|---|---|---|---|")
-        for name, values in timings.items():
-            ms = [v * 1000 for v in values]
-            rows = "" if sizes[name] is None else sizes[name]
-            print(f"| {name} | {statistics.median(ms):.1f} | {min(ms):.1f}-{max(ms):.1f} | {rows} |")
-    finally:
-        server.close()
-        if embedded is not None:
-            embedded.stop()
+    with bench_common.database_server(args.db_uri) as uri:
+        server = DatabaseServer(uri, maxconn=4)
+        try:
+            created = setup(server, args.events)
+            print(f"created {args.events} events in one create call: {created:.3f} s", file=sys.stderr)
+            timings, sizes = measure(server, args.reps)
+            if not args.no_client:
+                client_timings, client_sizes = measure_client(uri, args.reps)
+                timings.update(client_timings)
+                sizes.update(client_sizes)
+            print(f"| step ({args.events} events, {args.reps} reps) | median ms | min-max ms | rows |")
+            print("|---|---|---|---|")
+            for name, values in timings.items():
+                ms = [v * 1000 for v in values]
+                rows = "" if sizes[name] is None else sizes[name]
+                print(f"| {name} | {statistics.median(ms):.1f} | {bench_common.min_max(ms, '.1f')} | {rows} |")
+        finally:
+            server.close()
 
 
 if __name__ == "__main__":

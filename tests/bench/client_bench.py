@@ -24,11 +24,8 @@ Prints a Markdown table of medians and writes it with every repetition's numbers
 ``bench-results/client-<stamp>.{md,json}``. Nothing here asserts timings.
 """
 import argparse
-import datetime
 import json
-import os
-import platform
-import socket
+import logging
 import statistics
 import subprocess
 import sys
@@ -36,13 +33,11 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_common  # noqa: E402
+from bench_common import ADMIN_PASSWORD, wait_until  # noqa: E402
 
-RESULTS = ROOT / "bench-results"
 DB = "bench_client"
-ADMIN_PASSWORD = "bench-admin-pw"
 ADDON = "bench_client_wide"
 WIDE_MODEL = "bench.client.wide"
 WIDE_RECORDS = 3
@@ -68,23 +63,7 @@ assert len(WIDE_FIELDS) == 49
 # -- set-up -----------------------------------------------------------------------------------------
 def write_addon(directory):
     """The generated addon: a model with :data:`WIDE_FIELDS` and a form view of all of them."""
-    addon = Path(directory) / ADDON
-    (addon / "models").mkdir(parents=True, exist_ok=True)
-    (addon / "views").mkdir(exist_ok=True)
-    (addon / "security").mkdir(exist_ok=True)
-    (addon / "__manifest__.py").write_text(repr({
-        "name": "Client benchmark: a 50-field model", "depends": ["base"], "category": "Hidden/Tests",
-        "data": ["security/ir.model.access.csv", "views/wide_views.xml"]}))
-    (addon / "__init__.py").write_text("from . import models\n")
-    (addon / "models" / "__init__.py").write_text("from . import wide\n")
     body = "\n".join(f"    {name} = {declaration}" for name, declaration, _ in WIDE_FIELDS)
-    (addon / "models" / "wide.py").write_text(
-        "from bureau import fields, models\n\n\nclass Wide(models.Model):\n"
-        f"    _name = {WIDE_MODEL!r}\n    _description = 'Wide record'\n\n    name = fields.Char(required=True)\n"
-        f"{body}\n")
-    (addon / "security" / "ir.model.access.csv").write_text(
-        "id,name,model_id:id,group_id:id,perm_read,perm_write,perm_create,perm_unlink\n"
-        "access_wide,wide,model_bench_client_wide,base.group_user,1,1,1,1\n")
     names = [name for name, _, _ in WIDE_FIELDS]
 
     def group(part):
@@ -94,11 +73,18 @@ def write_addon(directory):
             f"<group>{group(names[0:10])}{group(names[10:20])}</group>"
             f'<notebook><page string="More"><group>{group(names[20:30])}{group(names[30:40])}</group></page>'
             f'<page string="Other"><group>{group(names[40:])}</group></page></notebook></sheet></form>')
-    (addon / "views" / "wide_views.xml").write_text(
-        '<?xml version="1.0"?>\n<odoo>\n  <record id="view_wide_form" model="ir.ui.view">\n'
-        f'    <field name="name">bench.client.wide.form</field>\n    <field name="model">{WIDE_MODEL}</field>\n'
-        f'    <field name="arch" type="xml">{arch}</field>\n  </record>\n</odoo>\n')
-    return addon
+    return bench_common.write_addon(directory, ADDON, "Client benchmark: a 50-field model", {
+        "models/wide.py":
+            "from bureau import fields, models\n\n\nclass Wide(models.Model):\n"
+            f"    _name = {WIDE_MODEL!r}\n    _description = 'Wide record'\n\n    name = fields.Char(required=True)\n"
+            f"{body}\n",
+        "security/ir.model.access.csv":
+            bench_common.ACCESS_CSV_HEADER + "access_wide,wide,model_bench_client_wide,base.group_user,1,1,1,1\n",
+        "views/wide_views.xml":
+            '<?xml version="1.0"?>\n<odoo>\n  <record id="view_wide_form" model="ir.ui.view">\n'
+            f'    <field name="name">bench.client.wide.form</field>\n    <field name="model">{WIDE_MODEL}</field>\n'
+            f'    <field name="arch" type="xml">{arch}</field>\n  </record>\n</odoo>\n',
+    })
 
 
 def setup(server, rows, addons_dir):
@@ -107,9 +93,7 @@ def setup(server, rows, addons_dir):
     from bureau.orm.environment import Environment
     from bureau.orm.registry import Registry
     set_addons_path([addons_dir])
-    if server.exists(DB):
-        Registry.delete(DB)
-        server.drop_database(DB)
+    bench_common.drop_databases(server, DB)
     server.create_database(DB)
     install_modules(server, DB, ["base", ADDON], admin_password=ADMIN_PASSWORD)
     with server.cursor(DB) as cr:
@@ -137,34 +121,6 @@ def setup(server, rows, addons_dir):
     return created, wide_ids
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(uri, addons_dir, data_dir):
-    import urllib.request
-    port = free_port()
-    log = open(Path(data_dir) / "server.log", "w")
-    env = dict(os.environ, PYTHONPATH=str(ROOT), BUREAU_CRON_INTERVAL="0")
-    process = subprocess.Popen([sys.executable, "-m", "bureau", "--db-uri", uri, "--addons-path", str(addons_dir),
-                                "--data-dir", str(data_dir), "--log-level", "warning", "serve", "--http-port", str(port)],
-                               stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the server exited: see " + str(Path(data_dir) / "server.log"))
-        try:
-            urllib.request.urlopen(url + "/web", timeout=1)
-            return process, url
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("the server did not answer")
-
-
 # -- the client, in its own process -----------------------------------------------------------------
 def rss_mb():
     """Resident memory of this process in MB."""
@@ -184,23 +140,12 @@ def rss_mb():
 
 
 def client_worker(url, wide_ids):
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from client_qt.qt import QApplication, QEvent, QObject, QtCore
-    app = QApplication([])
+    app = bench_common.qt_app()
+    from client_qt.qt import QEvent, QObject
     from client_qt.session import Session
     from client_qt.views.arch import parse_arch
     from client_qt.views.form.record_form import RecordForm
-    from client_qt.views.registry import load_view_modules
-    from client_qt.windows.main_window import MainWindow
-    load_view_modules()
     result = {"rss_start_mb": rss_mb()}
-
-    def wait(condition, timeout=120):
-        deadline = time.perf_counter() + timeout
-        while not condition():
-            if time.perf_counter() > deadline:
-                raise TimeoutError("benchmark step did not finish")
-            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
 
     class Paints(QObject):
         """Time of the first paint of ``widget`` once ``ready()`` holds."""
@@ -218,10 +163,8 @@ def client_worker(url, wide_ids):
     start = time.perf_counter()
     session = Session.login(url, DB, "admin", ADMIN_PASSWORD)
     result["login_ms"] = (time.perf_counter() - start) * 1000
-    window = MainWindow(session)
-    window.resize(1280, 860)
-    window.show()
-    wait(lambda: window.menu_tree.topLevelItemCount() > 0)
+    window = bench_common.show_main_window(session)
+    wait_until(lambda: window.menu_tree.topLevelItemCount() > 0)
     [action] = session.connection.call_kw("ir.actions.act_window", "search_read",
                                           [[["res_model", "=", "res.partner"]]], {"fields": ["id"], "limit": 1})
     result["rss_window_mb"] = rss_mb()
@@ -230,18 +173,19 @@ def client_worker(url, wide_ids):
         count = window.tabs.count()
         start = time.perf_counter()
         window.open_action(action["id"], title="Contacts")
-        wait(lambda: window.tabs.count() > count and getattr(window.tabs.widget(count), "current", None) is not None)
+        wait_until(lambda: window.tabs.count() > count
+                   and getattr(window.tabs.widget(count), "current", None) is not None)
         tab = window.tabs.widget(count)
         view = tab.current
         table = view.table
         paints = Paints(table.viewport(), lambda: view.model.rowCount() > 0 and view.model.is_loaded(0))
-        wait(lambda: paints.at is not None)
+        wait_until(lambda: paints.at is not None)
         return tab, view, (paints.at - start) * 1000
 
     tab, view, result["first_rows_cold_ms"] = open_list()
     result["rows"] = view.model.total
     window.close_tab(window.tabs.indexOf(tab))
-    wait(lambda: window.tabs.count() == 0)
+    wait_until(lambda: window.tabs.count() == 0)
     tab, view, result["first_rows_warm_ms"] = open_list()
     result["rss_first_rows_mb"] = rss_mb()
 
@@ -255,7 +199,7 @@ def client_worker(url, wide_ids):
         first = max(table.rowAt(0), 0)
         last = table.rowAt(table.viewport().height() - 1)
         last = model.rowCount() - 1 if last < 0 else last
-        wait(lambda: model.is_loaded(first) and model.is_loaded(last))
+        wait_until(lambda: model.is_loaded(first) and model.is_loaded(last))
         if bar.value() >= bar.maximum():
             break
         bar.setValue(min(bar.value() + max(last - first, 1), bar.maximum()))
@@ -271,16 +215,16 @@ def client_worker(url, wide_ids):
     start = time.perf_counter()
     tab = window.run_action_dict({"type": "ir.actions.act_window", "res_model": WIDE_MODEL, "name": "Wide",
                                   "views": [[False, "form"]], "res_id": wide_ids[0]})
-    wait(lambda: "form" in tab.views)
+    wait_until(lambda: "form" in tab.views)
     form_view = tab.views["form"]
     paints = Paints(form_view, lambda: form_view.form.record is not None and form_view.form.record.id == wide_ids[0])
-    wait(lambda: paints.at is not None)
+    wait_until(lambda: paints.at is not None)
     result["form_cold_ms"] = (paints.at - start) * 1000
     result["form_widgets"] = len([e for e in form_view.form.field_list if e.widget is not None])
     start = time.perf_counter()
     tab.open_record(wide_ids[1], wide_ids)
     paints = Paints(form_view, lambda: form_view.form.record is not None and form_view.form.record.id == wide_ids[1])
-    wait(lambda: paints.at is not None)
+    wait_until(lambda: paints.at is not None)
     result["form_next_ms"] = (paints.at - start) * 1000
     views = session.get_views(WIDE_MODEL, [[False, "form"]])
     arch, fields = views["views"]["form"]["arch"], views["models"][WIDE_MODEL]["fields"]
@@ -316,8 +260,8 @@ ROWS = [
 
 
 def run_worker(url, wide_ids):
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT),
-               BUREAU_CLIENT_DATA_DIR=tempfile.mkdtemp(prefix="bureau-bench-client-"))
+    env = bench_common.child_env(QT_QPA_PLATFORM="offscreen",
+                                 BUREAU_CLIENT_DATA_DIR=tempfile.mkdtemp(prefix="bureau-bench-client-"))
     output = subprocess.run([sys.executable, __file__, "--worker", url, json.dumps(wide_ids)], env=env,
                             capture_output=True, text=True, timeout=1800)
     line = next((line for line in output.stdout.splitlines() if line.startswith("RESULT ")), None)
@@ -327,27 +271,21 @@ def run_worker(url, wide_ids):
 
 
 def report(runs, rows, created, quick):
-    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S%z")
     lines = [f"Client benchmark, {len(runs)} runs (fresh client process each){' — quick' if quick else ''}; "
-             f"{platform.python_implementation()} {platform.python_version()}, {platform.machine()}, "
-             f"{os.cpu_count()} CPUs. {rows:,} contacts created with one `create` in {created:.1f} s.",
+             f"{bench_common.platform_line()}. {rows:,} contacts created with one `create` in {created:.1f} s.",
              "", "| measure | median | min-max |", "|---|---|---|"]
     for key, label, unit in ROWS:
         values = [run[key] for run in runs]
-        fmt = (lambda v: f"{v:.0f}") if unit in ("ms", "") else (lambda v: f"{v:.1f}")
-        lines.append(f"| {label.format(rows=rows)} | {fmt(statistics.median(values))} {unit} | "
-                     f"{fmt(min(values))}-{fmt(max(values))} |")
+        spec = ".0f" if unit in ("ms", "") else ".1f"
+        lines.append(f"| {label.format(rows=rows)} | {statistics.median(values):{spec}} {unit} | "
+                     f"{bench_common.min_max(values, spec)} |")
     text = "\n".join(lines)
     print(text)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"client-{stamp}.md").write_text(text + "\n")
-    (RESULTS / f"client-{stamp}.json").write_text(json.dumps({"rows": rows, "create_s": created, "runs": runs},
-                                                             indent=2))
+    bench_common.write_results("client", text, {"rows": rows, "create_s": created, "runs": runs})
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db-uri", help="PostgreSQL server (default: the embedded one in a temp dir)")
+    parser = bench_common.argument_parser(__doc__)
     parser.add_argument("--rows", type=int, default=100_000, help="contacts in the list (default 100,000)")
     parser.add_argument("--reps", type=int, default=3, help="client runs (default 3)")
     parser.add_argument("--quick", action="store_true", help="10,000 rows, one run (a smoke run, not a report)")
@@ -357,15 +295,14 @@ def main():
         return client_worker(args.worker[0], json.loads(args.worker[1]))
     if args.quick:
         args.rows, args.reps = 10_000, 1
-    import logging
     logging.basicConfig(level=logging.WARNING)
-    from bureau.db.embedded import EmbeddedPostgres
+    with bench_common.database_server(args.db_uri) as uri:
+        measure(uri, args)
+
+
+def measure(uri, args):
+    """The run on the PostgreSQL server of ``uri``: set-up, server, client runs, report."""
     from bureau.db.server import DatabaseServer
-    embedded = None
-    uri = args.db_uri or os.environ.get("BUREAU_BENCH_DB_URI")
-    if not uri:
-        embedded = EmbeddedPostgres(Path(tempfile.gettempdir()) / f"bureau-bench-{os.getuid()}")
-        uri = embedded.start()
     work = Path(tempfile.mkdtemp(prefix="bureau-client-bench-"))
     addons_dir = work / "addons"
     write_addon(addons_dir)
@@ -375,7 +312,8 @@ def main():
         created, wide_ids = setup(server, args.rows, addons_dir)
         print(f"{args.rows:,} contacts created in one create call: {created:.1f} s", file=sys.stderr)
         server.close()
-        process, url = start_server(uri, addons_dir, work)
+        process, url = bench_common.start_bureau(uri, work, ["--addons-path", str(addons_dir),
+                                                             "--log-level", "warning"])
         runs = []
         for rep in range(args.reps):
             runs.append(run_worker(url, wide_ids))
@@ -384,10 +322,7 @@ def main():
         report(runs, args.rows, created, args.quick)
     finally:
         if process is not None:
-            process.terminate()
-            process.wait(30)
-        if embedded is not None:
-            embedded.stop()
+            bench_common.stop_process(process)
 
 
 if __name__ == "__main__":

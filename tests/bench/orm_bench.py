@@ -13,18 +13,17 @@ repetitions. Results: a Markdown table (medians, ms per call, min-max, bureau/ra
 written with the JSON of every repetition to ``bench-results/``. Nothing here asserts timings.
 """
 import argparse
-import datetime
 import json
-import os
-import platform
+import logging
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-RESULTS = ROOT / "bench-results"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_common  # noqa: E402
+from bench_common import ADMIN_PASSWORD, min_max, per_call  # noqa: E402
+
 BUREAU_DB = "bench_orm"
 FLOOR_DB = "bench_floor"
 ADMIN_UID = 2
@@ -89,11 +88,7 @@ WORKLOADS = {
 # -- raw target ------------------------------------------------------------------------------------
 class RawTarget:
     def __init__(self, uri):
-        import psycopg2
-        from bureau.db.server import parse_uri
-        params = parse_uri(uri)
-        params["dbname"] = FLOOR_DB
-        self.conn = psycopg2.connect(**params)
+        self.conn = bench_common.connect(uri, FLOOR_DB)
 
     def run(self, sql, params=None, fetch=True):
         with self.conn.cursor() as cur:
@@ -253,14 +248,10 @@ def worker(uri, target_name, workload, rep):
 # -- orchestration ---------------------------------------------------------------------------------
 def setup(server):
     from bureau.modules.loading import install_modules
-    from bureau.orm.registry import Registry
-    for name in (BUREAU_DB, FLOOR_DB):
-        if server.exists(name):
-            Registry.delete(name)
-            server.drop_database(name)
+    bench_common.drop_databases(server, BUREAU_DB, FLOOR_DB)
     start = time.perf_counter()
     server.create_database(BUREAU_DB)
-    install_modules(server, BUREAU_DB, ["base"], admin_password="bench-admin-pw")
+    install_modules(server, BUREAU_DB, ["base"], admin_password=ADMIN_PASSWORD)
     install_seconds = time.perf_counter() - start
     with server.cursor(BUREAU_DB) as cr:
         cr.execute("SELECT max(id) FROM res_partner")
@@ -281,49 +272,28 @@ def setup(server):
 def measure_installs(server, reps=3):
     """Seconds to create a database and install (a) base, (b) base and library: medians of ``reps``."""
     from bureau.modules.loading import install_modules
-    from bureau.orm.registry import Registry
     result = {}
     for label, modules in (("base", ["base"]), ("base+library", ["library"])):
         times = []
         for rep in range(reps):
             name = f"bench_install_{rep}"
-            if server.exists(name):
-                server.drop_database(name)
+            bench_common.drop_databases(server, name)
             start = time.perf_counter()
             server.create_database(name)
-            install_modules(server, name, modules, admin_password="bench-admin-pw")
+            install_modules(server, name, modules, admin_password=ADMIN_PASSWORD)
             times.append(time.perf_counter() - start)
-            Registry.delete(name)
-            server.drop_database(name)
+            bench_common.drop_databases(server, name)
         result[label] = statistics.median(times)
     return result
 
 
-def vacuum(server):
-    import psycopg2
-    from bureau.db.server import parse_uri
-    for name in (BUREAU_DB, FLOOR_DB):
-        params = parse_uri(server.uri)
-        params["dbname"] = name
-        conn = psycopg2.connect(**params)
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute("VACUUM ANALYZE")
-        conn.close()
-
-
 def run_rep(uri, target, workload, rep):
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    out = subprocess.run([sys.executable, __file__, "--worker", target, workload, str(rep), "--db-uri", uri],
-                         capture_output=True, text=True, env=env, timeout=1800)
-    if out.returncode != 0:
-        raise SystemExit(f"{target} {workload} rep {rep} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])["seconds"]
+    return bench_common.run_json_child(__file__, ["--worker", target, workload, str(rep), "--db-uri", uri],
+                                       f"{target} {workload} rep {rep}")["seconds"]
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db-uri", help="PostgreSQL server (default: the embedded one in a temp dir)")
+    parser = bench_common.argument_parser(__doc__)
     parser.add_argument("--reps", type=int, help="repetitions per workload (default: bench.md minimums)")
     parser.add_argument("--quick", action="store_true", help="2 repetitions each (a smoke run, not a report)")
     parser.add_argument("--worker", nargs=3, metavar=("TARGET", "WORKLOAD", "REP"), help=argparse.SUPPRESS)
@@ -333,47 +303,28 @@ def main():
         worker(args.db_uri, target, workload, int(rep))
         return
 
-    import logging
     logging.basicConfig(level=logging.WARNING)
     check_dataset()
-    from bureau.db.embedded import EmbeddedPostgres
     from bureau.db.server import DatabaseServer
-    embedded = None
-    uri = args.db_uri or os.environ.get("BUREAU_BENCH_DB_URI")
-    if not uri:
-        import tempfile
-        embedded = EmbeddedPostgres(Path(tempfile.gettempdir()) / f"bureau-bench-{os.getuid()}")
-        uri = embedded.start()
-    server = DatabaseServer(uri)
-    install_seconds, indexes = setup(server)
-    installs = measure_installs(server, reps=1 if args.quick else 3)
-    server.close()
-    order = list(TARGETS)
-    runs = {}
-    for workload, (calls, label, min_reps) in WORKLOADS.items():
-        reps = 2 if args.quick else max(args.reps or 0, min_reps)
-        if workload == "W2":
-            vacuum(server)
-        for rep in range(reps):
-            shift = rep % len(order)
-            for target in order[shift:] + order[:shift]:
-                seconds = run_rep(uri, target, workload, rep)
-                runs.setdefault((workload, target), []).append(seconds)
-                print(f"  {workload} {target:6} rep {rep}: {seconds:.3f} s", file=sys.stderr)
-    report(server, runs, installs, indexes, args.quick)
-    if embedded is not None:
-        embedded.stop()
+    with bench_common.database_server(args.db_uri) as uri:
+        server = DatabaseServer(uri)
+        install_seconds, indexes = setup(server)
+        installs = measure_installs(server, reps=1 if args.quick else 3)
+        server.close()
+        runs = {}
+        for workload, (_calls, _label, min_reps) in WORKLOADS.items():
+            reps = 2 if args.quick else max(args.reps or 0, min_reps)
+            if workload == "W2":
+                bench_common.vacuum(uri, BUREAU_DB, FLOOR_DB)
+            bench_common.run_rotated(workload, list(TARGETS), reps, runs,
+                                     lambda target, rep: run_rep(uri, target, workload, rep))
+        report(uri, runs, installs, indexes, args.quick)
 
 
-def report(server, runs, installs, indexes, quick):
-    settings = server.settings("shared_buffers", "fsync", "synchronous_commit")
-    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True).stdout.strip()
+def report(uri, runs, installs, indexes, quick):
     lines = ["| workload | raw s (ms/call) | bureau s (ms/call) | raw min-max | bureau min-max | bureau/raw |",
              "|---|---|---|---|---|---|"]
-    data = {"date_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-            "nproc": os.cpu_count(), "python": platform.python_version(),
-            "postgresql": server.version(), "settings": settings, "bureau_commit": commit,
+    data = {**bench_common.environment(uri),
             "install_seconds_median": installs, "res_partner_indexes": indexes, "quick": quick,
             "runs": {f"{w}/{t}": v for (w, t), v in runs.items()},
             "deviations": [
@@ -385,24 +336,17 @@ def report(server, runs, installs, indexes, quick):
     for workload, (calls, label, _) in WORKLOADS.items():
         raw, bureau = runs[(workload, "raw")], runs[(workload, "bureau")]
         raw_med, bureau_med = statistics.median(raw), statistics.median(bureau)
-        lines.append(f"| {label} | {raw_med:.3f} ({raw_med / calls * 1000:.2f}) | "
-                     f"{bureau_med:.3f} ({bureau_med / calls * 1000:.2f}) | {min(raw):.3f}-{max(raw):.3f} | "
-                     f"{min(bureau):.3f}-{max(bureau):.3f} | {bureau_med / raw_med:.1f} |")
+        lines.append(f"| {label} | {per_call(raw_med, calls)} | {per_call(bureau_med, calls)} | {min_max(raw)} | "
+                     f"{min_max(bureau)} | {bureau_med / raw_med:.1f} |")
     table = "\n".join(lines)
-    header = (f"Bureau ORM benchmark {data['date_utc']} (commit {commit}, {data['nproc']} CPUs, "
-              f"PostgreSQL {data['postgresql']}, fsync={settings.get('fsync')}, "
-              f"synchronous_commit={settings.get('synchronous_commit')}, shared_buffers={settings.get('shared_buffers')})")
+    header = f"Bureau ORM benchmark {data['date_utc']} ({bench_common.environment_line(data)})"
     print(header)
     print(table)
     print("\nCreating a database and installing addons (median of the repetitions):")
     for label, seconds in installs.items():
         print(f"  {label}: {seconds:.2f} s")
-    RESULTS.mkdir(exist_ok=True)
-    stamp = data["date_utc"].replace(":", "").replace("-", "")
-    (RESULTS / f"orm-{stamp}.json").write_text(json.dumps(data, indent=2))
-    (RESULTS / f"orm-{stamp}.md").write_text(header + "\n\n" + table + "\n")
+    bench_common.write_results("orm", header + "\n\n" + table, data, data["date_utc"])
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     main()

@@ -22,27 +22,19 @@ Measured, each repetition in a new tab:
 Prints a Markdown table of medians and the ratios to the floor and writes it with every
 repetition's numbers to ``bench-results/pivot-<stamp>.{md,json}``. Nothing here asserts timings.
 """
-import argparse
 import datetime
-import json
-import os
-import platform
+import logging
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_common  # noqa: E402
+from bench_common import ADMIN_PASSWORD, min_max  # noqa: E402
 
-from client_bench import start_server  # noqa: E402 (the same server start as the client benchmark)
-
-RESULTS = ROOT / "bench-results"
 DB = "bench_pivot"
-ADMIN_PASSWORD = "bench-admin-pw"
 ADDON = "bench_pivot_sale"
 MODEL = "bench.pivot.sale"
 TABLE = MODEL.replace(".", "_")
@@ -56,34 +48,25 @@ EXPAND_SQL = (f"SELECT partner_id, date_trunc('year', day)::date AS year, COUNT(
 
 
 def write_addon(directory):
-    addon = Path(directory) / ADDON
-    (addon / "models").mkdir(parents=True, exist_ok=True)
-    (addon / "views").mkdir(exist_ok=True)
-    (addon / "security").mkdir(exist_ok=True)
-    (addon / "__manifest__.py").write_text(repr({
-        "name": "Pivot benchmark: sales", "depends": ["base"], "category": "Hidden/Tests",
-        "data": ["security/ir.model.access.csv", "views/sale_views.xml"]}))
-    (addon / "__init__.py").write_text("from . import models\n")
-    (addon / "models" / "__init__.py").write_text("from . import sale\n")
-    (addon / "models" / "sale.py").write_text(
-        "from bureau import fields, models\n\n\nclass Sale(models.Model):\n"
-        f"    _name = {MODEL!r}\n    _description = 'Sale'\n\n"
-        "    name = fields.Char(required=True)\n"
-        f"    category = fields.Selection({CATEGORIES!r}, index=True)\n"
-        "    partner_id = fields.Many2one('res.partner', index=True)\n"
-        "    day = fields.Date(index=True)\n"
-        "    amount = fields.Float(digits=(16, 2))\n"
-        "    quantity = fields.Integer()\n")
-    (addon / "security" / "ir.model.access.csv").write_text(
-        "id,name,model_id:id,group_id:id,perm_read,perm_write,perm_create,perm_unlink\n"
-        "access_sale,sale,model_bench_pivot_sale,base.group_user,1,1,1,1\n")
-    (addon / "views" / "sale_views.xml").write_text(
-        '<?xml version="1.0"?>\n<odoo>\n  <record id="view_sale_pivot" model="ir.ui.view">\n'
-        f'    <field name="name">bench.pivot.sale.pivot</field>\n    <field name="model">{MODEL}</field>\n'
-        '    <field name="arch" type="xml"><pivot string="Sales"><field name="category" type="row"/>'
-        '<field name="day" interval="year" type="col"/><field name="amount" type="measure"/></pivot></field>\n'
-        '  </record>\n</odoo>\n')
-    return addon
+    return bench_common.write_addon(directory, ADDON, "Pivot benchmark: sales", {
+        "models/sale.py":
+            "from bureau import fields, models\n\n\nclass Sale(models.Model):\n"
+            f"    _name = {MODEL!r}\n    _description = 'Sale'\n\n"
+            "    name = fields.Char(required=True)\n"
+            f"    category = fields.Selection({CATEGORIES!r}, index=True)\n"
+            "    partner_id = fields.Many2one('res.partner', index=True)\n"
+            "    day = fields.Date(index=True)\n"
+            "    amount = fields.Float(digits=(16, 2))\n"
+            "    quantity = fields.Integer()\n",
+        "security/ir.model.access.csv":
+            bench_common.ACCESS_CSV_HEADER + "access_sale,sale,model_bench_pivot_sale,base.group_user,1,1,1,1\n",
+        "views/sale_views.xml":
+            '<?xml version="1.0"?>\n<odoo>\n  <record id="view_sale_pivot" model="ir.ui.view">\n'
+            f'    <field name="name">bench.pivot.sale.pivot</field>\n    <field name="model">{MODEL}</field>\n'
+            '    <field name="arch" type="xml"><pivot string="Sales"><field name="category" type="row"/>'
+            '<field name="day" interval="year" type="col"/><field name="amount" type="measure"/></pivot></field>\n'
+            '  </record>\n</odoo>\n',
+    })
 
 
 def setup(server, rows, addons_dir):
@@ -92,9 +75,7 @@ def setup(server, rows, addons_dir):
     from bureau.orm.environment import Environment
     from bureau.orm.registry import Registry
     set_addons_path([addons_dir])
-    if server.exists(DB):
-        Registry.delete(DB)
-        server.drop_database(DB)
+    bench_common.drop_databases(server, DB)
     server.create_database(DB)
     install_modules(server, DB, ["base", ADDON], admin_password=ADMIN_PASSWORD)
     with server.cursor(DB) as cr:
@@ -127,26 +108,15 @@ def sql_floor(server, query, reps):
 
 
 def client_runs(url, reps):
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from client_qt.qt import QApplication, QtCore
-    app = QApplication.instance() or QApplication([])
+    bench_common.qt_app()
     from client_qt.session import Session
     from client_qt.views.pivot.data import ROW
-    from client_qt.views.registry import load_view_modules
-    from client_qt.windows.main_window import MainWindow
-    load_view_modules()
 
-    def wait(condition, timeout=300):
-        deadline = time.perf_counter() + timeout
-        while not condition():
-            if time.perf_counter() > deadline:
-                raise TimeoutError("benchmark step did not finish")
-            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
+    def wait(condition):
+        bench_common.wait_until(condition, timeout=300)
 
     session = Session.login(url, DB, "admin", ADMIN_PASSWORD)
-    window = MainWindow(session)
-    window.resize(1280, 860)
-    window.show()
+    window = bench_common.show_main_window(session)
     runs = []
     for _ in range(reps):
         run = {}
@@ -174,50 +144,43 @@ def client_runs(url, reps):
 
 
 def report(runs, floors, rows, created, quick):
-    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S%z")
     first = statistics.median(r["first_table_ms"] for r in runs)
     expand = statistics.median(r["expand_ms"] for r in runs)
     first_floor = statistics.median(floors["first"])
     expand_floor = statistics.median(floors["expand"])
     cold = runs[0]["first_table_ms"]
-    lines = [f"Pivot benchmark, {len(runs)} runs{' — quick' if quick else ''}; {platform.python_implementation()} "
-             f"{platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs. {rows:,} records created "
-             f"with one `create` in {created:.1f} s.", "",
+    lines = [f"Pivot benchmark, {len(runs)} runs{' — quick' if quick else ''}; {bench_common.platform_line()}. "
+             f"{rows:,} records created with one `create` in {created:.1f} s.", "",
              "| measure | median | min-max | raw-SQL floor (median) | ratio |", "|---|---|---|---|---|",
              f"| first table (8 categories x 3 years, 4 read_group) | {first:.0f} ms | "
-             f"{min(r['first_table_ms'] for r in runs):.0f}-{max(r['first_table_ms'] for r in runs):.0f} ms | "
+             f"{min_max([r['first_table_ms'] for r in runs], '.0f')} ms | "
              f"{first_floor:.0f} ms | {first / first_floor:.1f}x |",
              f"| first table, first run (views not cached) | {cold:.0f} ms | | | {cold / first_floor:.1f}x |",
              f"| expand a category by partner (2 read_group) | {expand:.0f} ms | "
-             f"{min(r['expand_ms'] for r in runs):.0f}-{max(r['expand_ms'] for r in runs):.0f} ms | "
+             f"{min_max([r['expand_ms'] for r in runs], '.0f')} ms | "
              f"{expand_floor:.0f} ms | {expand / expand_floor:.1f}x |",
              "", "The floor is one `GROUP BY GROUPING SETS` query run directly on PostgreSQL for the same aggregates."]
     text = "\n".join(lines)
     print(text)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"pivot-{stamp}.md").write_text(text + "\n")
-    (RESULTS / f"pivot-{stamp}.json").write_text(json.dumps({"rows": rows, "create_s": created, "runs": runs,
-                                                             "floor_ms": floors}, indent=2))
+    bench_common.write_results("pivot", text, {"rows": rows, "create_s": created, "runs": runs, "floor_ms": floors})
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db-uri", help="PostgreSQL server (default: the embedded one in a temp dir)")
+    parser = bench_common.argument_parser(__doc__)
     parser.add_argument("--rows", type=int, default=100_000, help="records (default 100,000)")
     parser.add_argument("--reps", type=int, default=5, help="repetitions (default 5)")
     parser.add_argument("--quick", action="store_true", help="10,000 records, two runs (a smoke run)")
     args = parser.parse_args()
     if args.quick:
         args.rows, args.reps = 10_000, 2
-    import logging
     logging.basicConfig(level=logging.WARNING)
-    from bureau.db.embedded import EmbeddedPostgres
+    with bench_common.database_server(args.db_uri) as uri:
+        measure(uri, args)
+
+
+def measure(uri, args):
+    """The run on the PostgreSQL server of ``uri``: set-up, server, client and floor, report."""
     from bureau.db.server import DatabaseServer
-    embedded = None
-    uri = args.db_uri or os.environ.get("BUREAU_BENCH_DB_URI")
-    if not uri:
-        embedded = EmbeddedPostgres(Path(tempfile.gettempdir()) / f"bureau-bench-{os.getuid()}")
-        uri = embedded.start()
     work = Path(tempfile.mkdtemp(prefix="bureau-pivot-bench-"))
     addons_dir = work / "addons"
     write_addon(addons_dir)
@@ -226,17 +189,15 @@ def main():
     try:
         created = setup(server, args.rows, addons_dir)
         print(f"{args.rows:,} records created in one create call: {created:.1f} s", file=sys.stderr)
-        process, url = start_server(uri, addons_dir, work)
+        process, url = bench_common.start_bureau(uri, work, ["--addons-path", str(addons_dir),
+                                                             "--log-level", "warning"])
         runs = client_runs(url, args.reps)
         floors = {"first": sql_floor(server, FIRST_SQL, args.reps), "expand": sql_floor(server, EXPAND_SQL, args.reps)}
         report(runs, floors, args.rows, created, args.quick)
     finally:
         server.close()
         if process is not None:
-            process.terminate()
-            process.wait(30)
-        if embedded is not None:
-            embedded.stop()
+            bench_common.stop_process(process)
 
 
 if __name__ == "__main__":

@@ -25,30 +25,23 @@ import datetime
 import hashlib
 import http.client
 import json
-import os
-import platform
+import logging
 import secrets
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_common  # noqa: E402
+from bench_common import ADMIN_PASSWORD, connect, min_max, per_call  # noqa: E402
 from orm_bench import KINDS, check_dataset, city, partner_row, w2_kind, w3_city, w5_prefix  # noqa: E402,F401
 
-RESULTS = ROOT / "bench-results"
 BUREAU_DB = "bench_rpc_bureau"
 RAW_DB = "bench_rpc_raw"
 FLOOR_DB = "bench_rpc_floor"
-ADMIN_PASSWORD = "bench-admin-pw"
 W6_LOGIN = "w6user"
 W6_PASSWORD = "w6-bench-password"
 FIELDS = ["name", "city", "active", "create_date", "write_date"]
@@ -82,14 +75,6 @@ CREATE TABLE bench_session (
     key varchar NOT NULL,
     create_date timestamp NOT NULL DEFAULT (now() at time zone 'utc'));
 """
-
-
-def connect(uri, dbname):
-    import psycopg2
-    from bureau.db.server import parse_uri
-    params = parse_uri(uri)
-    params["dbname"] = dbname
-    return psycopg2.connect(**params)
 
 
 # -- the floor SQL (bench.md §4.2): one function per operation, each one committed transaction -----
@@ -161,10 +146,7 @@ def run_floor_server(uri, port):
     import psycopg2.pool
     from werkzeug.serving import run_simple
     from werkzeug.wrappers import Request, Response
-    from bureau.db.server import parse_uri
-    params = parse_uri(uri)
-    params["dbname"] = FLOOR_DB
-    pool = psycopg2.pool.ThreadedConnectionPool(1, 32, **params)
+    pool = psycopg2.pool.ThreadedConnectionPool(1, 32, **bench_common.connection_params(uri, FLOOR_DB))
 
     def default(value):
         if isinstance(value, (datetime.date, datetime.datetime)):
@@ -505,78 +487,38 @@ def load_main(args):
 
 
 # -- orchestration ---------------------------------------------------------------------------------
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_http(url, process, log_path, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"server exited:\n{Path(log_path).read_text()[-3000:]}")
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"server did not answer:\n{Path(log_path).read_text()[-3000:]}")
-
-
 class Servers:
-    """The server processes of the run (stopped with SIGTERM at the end)."""
+    """The server processes of the run (stopped at the end), their output in ``workdir``."""
 
     def __init__(self, uri, workdir):
         self.uri = uri
         self.workdir = workdir
         self.processes = []
 
-    def _spawn(self, command, name, url, probe):
-        log_path = self.workdir / f"{name}.log"
-        with open(log_path, "w") as log:
-            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
-                                       env=dict(os.environ, PYTHONPATH=str(ROOT), BUREAU_CRON_INTERVAL="0"))
-        self.processes.append(process)
-        wait_http(url + probe, process, log_path)
-        return process
-
     def bureau(self, workers=0):
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        command = [sys.executable, "-m", "bureau", "--db-uri", self.uri, "--data-dir", str(self.workdir),
-                   "serve", "--http-port", str(port), "--workers", str(workers), "--db-filter", f"^{BUREAU_DB}$"]
-        return self._spawn(command, f"bureau-{workers}", url, "/web"), url
+        process, url = bench_common.start_bureau(
+            self.uri, self.workdir, serve_options=["--workers", str(workers), "--db-filter", f"^{BUREAU_DB}$"],
+            log_name=f"bureau-{workers}.log")
+        self.processes.append(process)
+        return process, url
 
     def floor(self):
-        port = free_port()
+        port = bench_common.free_port()
         command = [sys.executable, __file__, "--floor-server", str(port), "--db-uri", self.uri]
-        return self._spawn(command, "rpc-floor", f"http://127.0.0.1:{port}", "/"), port
-
-    def stop(self, process):
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        process = bench_common.start_http_server(command, f"http://127.0.0.1:{port}/", self.workdir / "rpc-floor.log")
+        self.processes.append(process)
+        return process, port
 
     def stop_all(self):
         for process in self.processes:
-            self.stop(process)
+            bench_common.stop_process(process)
 
 
 def setup(server):
     from bureau.modules.loading import install_modules
     from bureau.orm.environment import SUPERUSER_ID, Environment
     from bureau.orm.registry import Registry
-    for name in (BUREAU_DB, RAW_DB, FLOOR_DB):
-        if server.exists(name):
-            Registry.delete(name)
-            server.drop_database(name)
+    bench_common.drop_databases(server, BUREAU_DB, RAW_DB, FLOOR_DB)
     server.create_database(BUREAU_DB)
     registry = install_modules(server, BUREAU_DB, ["base"], admin_password=ADMIN_PASSWORD)
     with server.cursor(BUREAU_DB) as cr:
@@ -603,38 +545,19 @@ def setup(server):
     return indexes, scheme
 
 
-def vacuum(uri):
-    for name in (BUREAU_DB, RAW_DB, FLOOR_DB):
-        conn = connect(uri, name)
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute("VACUUM ANALYZE")
-        conn.close()
-
-
 def run_client(uri, target, workload, rep, url, port):
-    command = [sys.executable, __file__, "--client", target, workload, str(rep), "--db-uri", uri,
-               "--url", url or "", "--port", str(port or 0)]
-    out = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)),
-                         timeout=1800)
-    if out.returncode != 0:
-        raise SystemExit(f"{target} {workload} rep {rep} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])["seconds"]
+    args = ["--client", target, workload, str(rep), "--db-uri", uri, "--url", url or "", "--port", str(port or 0)]
+    return bench_common.run_json_child(__file__, args, f"{target} {workload} rep {rep}")["seconds"]
 
 
 def run_load(uri, target, url, port, clients, seconds):
-    command = [sys.executable, __file__, "--load", target, "--db-uri", uri, "--url", url or "",
-               "--port", str(port or 0), "--clients", str(clients), "--seconds", str(seconds)]
-    out = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)),
-                         timeout=seconds + 900)
-    if out.returncode != 0:
-        raise SystemExit(f"load {target} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    args = ["--load", target, "--db-uri", uri, "--url", url or "", "--port", str(port or 0),
+            "--clients", str(clients), "--seconds", str(seconds)]
+    return bench_common.run_json_child(__file__, args, f"load {target}", timeout=seconds + 900)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db-uri", help="PostgreSQL server (default: the embedded one in a temp dir)")
+    parser = bench_common.argument_parser(__doc__)
     parser.add_argument("--reps", type=int, help="repetitions per workload (default: bench.md minimums)")
     parser.add_argument("--quick", action="store_true", help="2 repetitions, 5 s load runs (a smoke run)")
     parser.add_argument("--load-clients", type=int, default=20, help="clients of the concurrency run [20]")
@@ -659,16 +582,15 @@ def main():
 
 
 def orchestrate(args):
-    import logging
     logging.basicConfig(level=logging.WARNING)
     check_dataset()
-    from bureau.db.embedded import EmbeddedPostgres
+    with bench_common.database_server(args.db_uri) as uri:
+        measure(uri, args)
+
+
+def measure(uri, args):
+    """The run on the PostgreSQL server of ``uri``: set-up, servers, workloads, concurrency, report."""
     from bureau.db.server import DatabaseServer
-    embedded = None
-    uri = args.db_uri or os.environ.get("BUREAU_BENCH_DB_URI")
-    if not uri:
-        embedded = EmbeddedPostgres(Path(tempfile.gettempdir()) / f"bureau-bench-{os.getuid()}")
-        uri = embedded.start()
     server = DatabaseServer(uri)
     indexes, scheme = setup(server)
     server.close()
@@ -681,13 +603,9 @@ def orchestrate(args):
         for workload, (_calls, _label, min_reps) in WORKLOADS.items():
             reps = 2 if args.quick else max(args.reps or 0, min_reps)
             if workload == "W0":
-                vacuum(uri)      # after the W1 phase (bench.md W1)
-            for rep in range(reps):
-                shift = rep % len(TARGET_ORDER)
-                for target in TARGET_ORDER[shift:] + TARGET_ORDER[:shift]:
-                    seconds = run_client(uri, target, workload, rep, bureau_url, floor_port)
-                    runs.setdefault((workload, target), []).append(seconds)
-                    print(f"  {workload} {target:6} rep {rep}: {seconds:.3f} s", file=sys.stderr)
+                bench_common.vacuum(uri, BUREAU_DB, RAW_DB, FLOOR_DB)      # after the W1 phase (bench.md W1)
+            bench_common.run_rotated(workload, TARGET_ORDER, reps, runs, lambda target, rep: run_client(
+                uri, target, workload, rep, bureau_url, floor_port))
         seconds = 5 if args.quick else args.load_seconds
         load["rpc floor (threaded)"] = run_load(uri, "rpc", None, floor_port, args.load_clients, seconds)
         load["bureau threaded"] = run_load(uri, "bureau", bureau_url, None, args.load_clients, seconds)
@@ -696,27 +614,16 @@ def orchestrate(args):
             process, url = servers.bureau(workers=workers)
             load[f"bureau {workers} worker{'s' if workers > 1 else ''}"] = run_load(
                 uri, "bureau", url, None, args.load_clients, seconds)
-            servers.stop(process)
+            bench_common.stop_process(process)
         for label, result in load.items():
             print(f"  load {label}: {result['throughput']:.0f} calls/s, errors {result['errors']}", file=sys.stderr)
     finally:
         servers.stop_all()
     report(uri, runs, load, indexes, scheme, args)
-    if embedded is not None:
-        embedded.stop()
 
 
 def report(uri, runs, load, indexes, scheme, args):
-    from bureau.db.server import DatabaseServer
-    server = DatabaseServer(uri)
-    settings = server.settings("shared_buffers", "fsync", "synchronous_commit")
-    version = server.version()
-    server.close()
-    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True).stdout.strip()
-    data = {"date_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-            "nproc": os.cpu_count(), "python": platform.python_version(), "postgresql": version,
-            "settings": settings, "bureau_commit": commit, "password_hash_scheme": scheme,
+    data = {**bench_common.environment(uri), "password_hash_scheme": scheme,
             "res_partner_indexes": indexes, "quick": args.quick,
             "credential_path": "JSON-RPC /jsonrpc object.execute_kw with the password on every call "
                                "(credential cache, AUTH-1b); W6: /web/session/authenticate on a new "
@@ -737,11 +644,11 @@ def report(uri, runs, load, indexes, scheme, args):
              "|---|---|---|---|---|---|---|"]
     for workload, (calls, label, _) in WORKLOADS.items():
         medians = {t: statistics.median(runs[(workload, t)]) for t in TARGET_ORDER}
-        cells = [f"{medians[t]:.3f} ({medians[t] / calls * 1000:.2f})" for t in TARGET_ORDER]
+        cells = [per_call(medians[t], calls) for t in TARGET_ORDER]
         lines.append(f"| {label} | " + " | ".join(cells) + f" | {medians['rpc'] / medians['raw']:.1f} | "
                      f"{medians['bureau'] / medians['raw']:.1f} | {medians['bureau'] / medians['rpc']:.1f} |")
     lines += ["", "min-max (s): " + "; ".join(
-        f"{w} " + ", ".join(f"{t} {min(runs[(w, t)]):.3f}-{max(runs[(w, t)]):.3f}" for t in TARGET_ORDER)
+        f"{w} " + ", ".join(f"{t} {min_max(runs[(w, t)])}" for t in TARGET_ORDER)
         for w in WORKLOADS)]
     lines += ["", f"Concurrency: {args.load_clients} clients, {data['load_seconds']:.0f} s each ({data['load_mix']})", "",
               "| server | calls/s | p50 ms | p99 ms | calls | errors |", "|---|---|---|---|---|---|"]
@@ -749,18 +656,12 @@ def report(uri, runs, load, indexes, scheme, args):
         lines.append(f"| {label} | {result['throughput']:.0f} | {result['p50_ms']:.1f} | {result['p99_ms']:.1f} | "
                      f"{result['calls']} | {result['errors']} |")
     table = "\n".join(lines)
-    header = (f"Bureau RPC benchmark {data['date_utc']} (commit {commit}, {data['nproc']} CPUs, "
-              f"PostgreSQL {version}, fsync={settings.get('fsync')}, "
-              f"synchronous_commit={settings.get('synchronous_commit')}, shared_buffers={settings.get('shared_buffers')}); "
+    header = (f"Bureau RPC benchmark {data['date_utc']} ({bench_common.environment_line(data)}); "
               f"bureau: {data['credential_path']}; password hash {scheme}")
     print(header)
     print(table)
-    RESULTS.mkdir(exist_ok=True)
-    stamp = data["date_utc"].replace(":", "").replace("-", "")
-    (RESULTS / f"rpc-{stamp}.json").write_text(json.dumps(data, indent=2))
-    (RESULTS / f"rpc-{stamp}.md").write_text(header + "\n\n" + table + "\n")
+    bench_common.write_results("rpc", header + "\n\n" + table, data, data["date_utc"])
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     main()
