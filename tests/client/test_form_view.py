@@ -225,3 +225,34 @@ def test_a_slow_reload_does_not_replace_a_newer_record(qtbot, view, docs, monkey
     # two runner threads: the reads may go out (and come back) in either order
     assert sorted(call.args[0] for call in calls(view, "read")[-2:]) == [[docs[1]], [docs[2]]]
     assert shown == [docs[2]] and view.form.record.id == docs[2]
+
+
+def test_typing_while_the_saved_record_is_read_again_loses_nothing(qtbot, views, window, docs, gate, pg, rpc_db, rpc):
+    """After a save the form reads the record back; what the user types before that read answers
+    stays in the form (and the next save is not taken for an edit conflict)."""
+    arch = ARCH.replace('<field name="total"/>', '<field name="total"/><field name="gated_note"/>')
+    view = form_tab(qtbot, window, MODEL, docs[0], docs, view_id=views(MODEL, arch)["views"]["form"]["id"])
+    held = gate()
+    cr = pg.cursor(rpc_db)      # the record passes the gate from now on, without a new write_date
+    try:
+        cr.execute("UPDATE test_orm_client_doc SET gate = %s WHERE id = %s", [held.key, docs[0]])
+        cr.commit()
+    finally:
+        cr.close()
+    edit(qtbot, view, "city", "Berlin")
+    city = view.form.widget("city").editor
+    qtbot.keyClick(city, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: held.waiting() == 1, timeout=TIMEOUT)     # the read after the write waits
+    assert rpc.read_one(MODEL, docs[0], ["city"])["city"] == "Berlin"
+    city.setFocus()
+    city.end(False)
+    qtbot.keyClicks(city, " Mitte")                                     # typed, not even confirmed
+    held.release()
+    stored = rpc.read_one(MODEL, docs[0], ["write_date"])["write_date"]
+    qtbot.waitUntil(lambda: not view.loading and view.form.record.values["write_date"] == stored, timeout=TIMEOUT)
+    assert view.form.record.get("gated_note") == f"read after gate {held.key}"
+    assert city.text() == "Berlin Mitte" and view.form.is_modified()
+    qtbot.keyClick(city, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: rpc.read_one(MODEL, docs[0], ["city"])["city"] == "Berlin Mitte", timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: not view.form.is_modified() and not view.loading, timeout=TIMEOUT)
+    assert not open_notices()

@@ -47,6 +47,8 @@ class FormView(QWidget):
         self.ids = []
         self.index = -1
         self.loading = False
+        #: what waits for the record being read (a save asked while the saved record is read back)
+        self._after_load = []
         self.form = RecordForm(self.session, self.model, self.root, fields, models, context=tab.context,
                                main_window=getattr(tab, "window", None))
         self.buttons = ButtonRunner(self.form, self._save_if_needed, self.reload)
@@ -146,8 +148,12 @@ class FormView(QWidget):
         return self.leave()
 
     # -- records --------------------------------------------------------------------------------------
-    def load(self, record_id, on_loaded=None):
-        """Read and show ``record_id`` (an earlier load still running is forgotten)."""
+    def load(self, record_id, on_loaded=None, keep_edits=False):
+        """Read and show ``record_id`` (an earlier load still running is forgotten).
+
+        :param keep_edits: the record shown is being read again after a save: what the user typed
+            meanwhile is kept on the fresh record (:func:`carry_edits`)
+        """
         self.loading = True
         self._loads = getattr(self, "_loads", 0) + 1
         sequence = self._loads
@@ -156,20 +162,29 @@ class FormView(QWidget):
             if sequence != self._loads:
                 return
             self.loading = False
+            if keep_edits:
+                record = carry_edits(self.form, record)
             self.form.set_record(record)
             self.index = self.ids.index(record.id) if record.id in self.ids else -1
             self._update_actions()
             if on_loaded is not None:
                 on_loaded(record)
+            self._run_after_load()
 
         def failed(error):
             if sequence != self._loads:
                 return
             self.loading = False
             self.form.show_error(error)
+            self._run_after_load()
 
         load_record(self.session, self.model, self.form.fields, record_id, self.form.call_context(), loaded,
                     failed)
+
+    def _run_after_load(self):
+        waiting, self._after_load = self._after_load, []
+        for callback in waiting:
+            callback()
 
     def reload(self):
         record = self.form.record
@@ -206,6 +221,10 @@ class FormView(QWidget):
     def save(self, on_done=None):
         """Save the record (if it changed), then read it again; ``on_done(ok)``."""
         done = on_done or (lambda ok: None)
+        if self.loading:
+            # the record is being read (back after a save): its write_date is not known yet
+            self._after_load.append(lambda: self.save(on_done))
+            return
         if self.form.record is None or not self.form.editable():
             done(False)
             return
@@ -213,7 +232,7 @@ class FormView(QWidget):
         def saved(record_id):
             if record_id not in self.ids:
                 self.ids.append(record_id)
-            self.load(record_id, on_loaded=lambda record: done(True))
+            self.load(record_id, on_loaded=lambda record: done(True), keep_edits=True)
 
         def failed(error):
             self._update_actions()
@@ -309,3 +328,24 @@ class FormView(QWidget):
 
         self.session.call(self.model, "unlink", [record.id], context=self.form.call_context(), on_result=deleted,
                           on_error=self.form.show_error)
+
+
+def carry_edits(form, fresh):
+    """The record to show when ``fresh``, read after a save, arrives: the user may have typed in
+    the form while it was read. Their field edits are set again on ``fresh``; when they edited
+    x2many lines, the shown record stays (with the new ``write_date``, so the next save is not
+    taken for an edit conflict)."""
+    current = form.record
+    if current is None or current.id != fresh.id:
+        return fresh
+    form.commit_pending()
+    if not current.dirty:   # (the saved record's new lines keep virtual ids: their state does not count)
+        return fresh
+    if any(name in current.lines for name in current.dirty):
+        for record in (current.values, current.original):
+            record["write_date"] = fresh.values.get("write_date")
+        return current
+    for name in current.dirty:
+        if name not in fresh.lines:
+            fresh.set(name, current.values.get(name))
+    return fresh

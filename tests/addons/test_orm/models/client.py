@@ -67,11 +67,18 @@ class ClientDoc(models.Model):
     sequence = fields.Integer(default=10)
     loan_count = fields.Integer(string="Loans")
     gate = fields.Integer(help="Advisory lock key that onchanges and action_wait pass first (tests)")
+    gated_note = fields.Char(compute="_compute_gated_note",
+                             help="Computed after passing the record's gate: a read as slow as the test wants")
 
     @api.depends("score")
     def _compute_total(self):
         for doc in self:
             doc.total = doc.score * 1.5
+
+    def _compute_gated_note(self):
+        for doc in self:
+            pass_gate(self.env.cr, doc.gate)
+            doc.gated_note = f"read after gate {doc.gate}" if doc.gate else False
 
     @api.constrains("score")
     def _check_score(self):
