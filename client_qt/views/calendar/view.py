@@ -15,10 +15,10 @@ import datetime
 import logging
 
 from ...expr import evaluate_modifier
-from ...models.calls import OwnedCalls
 from ...qt import (QColor, QDate, QDateEdit, QDialog, QDialogButtonBox, QHBoxLayout, QIcon, QLabel,
                    QLineEdit, QListWidget, QListWidgetItem, QLocale, QPixmap, QToolButton, QVBoxLayout,
-                   QWidget, Qt, tr)
+                   Qt, tr)
+from ..base import SearchedView
 from ..registry import register
 from .canvas import CalendarCanvas
 from .model import (can_write_span, create_context, events_from_records, palette_color, range_domain, span_values,
@@ -76,7 +76,7 @@ class QuickCreateDialog(QDialog):
 
 
 @register("calendar")
-class CalendarView(QWidget):
+class CalendarView(SearchedView):
     """:param tab: the :class:`~client_qt.windows.action_tab.ActionTab`
     :param arch: the calendar arch
     :param fields: ``{name: description}`` of the model
@@ -84,25 +84,15 @@ class CalendarView(QWidget):
     """
 
     def __init__(self, tab, arch, fields, view_id=None):
-        super().__init__()
-        self.setObjectName("calendar_view")
-        self.tab = tab
-        self.session = tab.session
+        super().__init__(tab, fields, view_id)
         self.main_window = getattr(tab, "window", None)
-        self.calls = OwnedCalls(self, self.session)
-        self.model_name = tab.model
-        self.fields = fields
-        self.view_id = view_id
         self.spec = parse_calendar(arch, fields)
-        self.context = dict(getattr(tab, "context", {}) or {})
-        self.domain = list(getattr(tab, "domain", []) or [])
         self.mode = self.spec.mode
         self.anchor = self._today()
         self.week_start = QLocale().firstDayOfWeek().value - 1
         self.records = []
         self.events = []
         self.hidden_colors = set()
-        self.loaded = False
         self.fetches = 0
         self._fetch_sequence = 0
         self.quick_dialog = None
@@ -198,25 +188,6 @@ class CalendarView(QWidget):
         return visible_days(self.mode, self.anchor, self.week_start)
 
     # -- view protocol ----------------------------------------------------------------------------
-    def activate(self, **kwargs):
-        """Shown by the tab: the first time run the tab's search, later read the page again."""
-        if not self.loaded:
-            domain = self.tab.full_domain() if hasattr(self.tab, "full_domain") else self.domain
-            context = dict(self.context, **(getattr(self.tab, "search_context", {}) or {}))
-            self.search(domain, context)
-        else:
-            self.reload()
-
-    def search(self, domain, context=None, group_by=None):
-        """Show the records of a new search (group-bys do not apply to a calendar)."""
-        self.loaded = True
-        self.domain = list(domain or [])
-        if context:
-            self.context = dict(context)
-        self.reload()
-
-    def can_close(self):
-        return True
 
     # -- navigation -------------------------------------------------------------------------------
     def go_today(self):

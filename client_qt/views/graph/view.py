@@ -8,9 +8,9 @@ records in a list (unless the arch says ``disable_linking``). The data comes fro
 """
 import logging
 
-from ...models.calls import OwnedCalls
 from ...qt import (QCoreApplication, QFileDialog, QHBoxLayout, QLabel, QLocale, QMenu, QPainter, QStackedWidget,
-                   QToolButton, QVBoxLayout, QWidget, Qt, QtCharts, tr)
+                   QToolButton, QVBoxLayout, Qt, QtCharts, tr)
+from ..base import SearchedView
 from ..registry import register
 from .data import (COUNT, INTERVALS, chart_data, fetch_graph, groupable_fields, groupby_label, measure_label,
                    offered_measures, parse_analysis)
@@ -60,21 +60,14 @@ def fill_groupby_menu(menu, fields, chosen, on_choice, allow_none=False):
 
 
 @register("graph")
-class GraphView(QWidget):
+class GraphView(SearchedView):
     """:param tab: the :class:`~client_qt.windows.action_tab.ActionTab`
     :param arch: the graph arch
     :param fields: ``{name: description}`` of the model
     """
 
     def __init__(self, tab, arch, fields, view_id=None):
-        super().__init__()
-        self.setObjectName("graph_view")
-        self.tab = tab
-        self.session = tab.session
-        self.calls = OwnedCalls(self, self.session)
-        self.model_name = tab.model
-        self.fields = fields
-        self.view_id = view_id
+        super().__init__(tab, fields, view_id)
         self.spec = parse_analysis(arch, fields)
         self.measures = offered_measures(fields, self.spec.hidden)
         offered = {name for name, _ in self.measures}
@@ -85,9 +78,6 @@ class GraphView(QWidget):
         self.arch_groupbys = (self.spec.rows + self.spec.cols)[:2]
         self.user_groupbys = None
         self.search_groupbys = []
-        self.domain = list(getattr(tab, "domain", []) or [])
-        self.context = dict(getattr(tab, "context", {}) or {})
-        self.loaded = False
         self.data = None
         self.groups = None
         self._generation = 0
@@ -187,26 +177,12 @@ class GraphView(QWidget):
         self.series_button.setEnabled(bool(groupbys))
 
     # -- view protocol ---------------------------------------------------------------------------
-    def activate(self, **kwargs):
-        if not self.loaded:
-            domain = self.tab.full_domain() if hasattr(self.tab, "full_domain") else self.domain
-            context = dict(self.context, **(getattr(self.tab, "search_context", {}) or {}))
-            self.search(domain, context, list(getattr(self.tab, "group_by", []) or []))
-        else:
-            self.reload()
-
-    def search(self, domain, context=None, group_by=None):
-        self.loaded = True
-        self.domain = list(domain or [])
-        if context:
-            self.context = dict(context)
-        self.search_groupbys = [g for g in (group_by or []) if g.split(":")[0] in self.fields][:2]
+    def apply_group_by(self, group_by):
+        """The search's first two group-bys replace the ones chosen in the view."""
+        self.search_groupbys = group_by[:2]
         if self.search_groupbys:
             self.user_groupbys = None
         self.reload()
-
-    def can_close(self):
-        return True
 
     # -- state -----------------------------------------------------------------------------------
     def groupbys(self):

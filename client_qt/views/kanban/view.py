@@ -16,11 +16,11 @@ session's runner (:class:`~client_qt.models.calls.OwnedCalls`).
 import logging
 import types
 
-from ...models.calls import OwnedCalls
 from ...models.fields import field_type, to_local
 from ...models.list_format import Lookups
 from ...qt import (QFrame, QHBoxLayout, QKeySequence, QLabel, QLocale, QPixmap, QScrollArea, QToolButton, QVBoxLayout,
                    QWidget, Qt, QtGui, tr)
+from ..base import SearchedView
 from ..registry import register
 from .card import THUMBNAIL, CardWidget, highlight_colour
 from .column import ColumnWidget
@@ -49,7 +49,7 @@ def _read_thumbnails(connection, model, ids, field, context):
 
 
 @register("kanban")
-class KanbanView(QWidget):
+class KanbanView(SearchedView):
     """:param tab: the :class:`~client_qt.windows.action_tab.ActionTab`
     :param arch: the kanban arch
     :param fields: ``{name: description}`` of the model
@@ -57,22 +57,12 @@ class KanbanView(QWidget):
     """
 
     def __init__(self, tab, arch, fields, view_id=None):
-        super().__init__()
-        self.setObjectName("kanban_view")
-        self.tab = tab
-        self.session = tab.session
-        self.calls = OwnedCalls(self, self.session)
-        self.model_name = tab.model
-        self.fields = fields
-        self.view_id = view_id
+        super().__init__(tab, fields, view_id)
         self.spec = parse_kanban(arch, fields)
-        self.context = dict(getattr(tab, "context", {}) or {})
-        self.domain = list(getattr(tab, "domain", []) or [])
         self.board = Board(self.model_name, fields, self.spec.field_names, self.spec.limit,
                            self.spec.default_order, none_label=tr("None"))
         self.lookups = Lookups(self.calls, self._rerender)
         self.renderer = CardRenderer(self.spec, fields, self._display, self._tag_names)
-        self.loaded = False
         self.generation = 0
         self.column_widgets = []
         self.draggable = False
@@ -121,28 +111,10 @@ class KanbanView(QWidget):
         layout.addWidget(self.scroll, 1)
 
     # -- view protocol ---------------------------------------------------------------------------
-    def activate(self, record_id=None, ids=None, **kwargs):
-        """Shown by the tab: the first time run the tab's search, later read the board again."""
-        if not self.loaded:
-            group_by = list(getattr(self.tab, "group_by", []) or [])
-            domain = self.tab.full_domain() if hasattr(self.tab, "full_domain") else self.domain
-            context = dict(self.context, **(getattr(self.tab, "search_context", {}) or {}))
-            self.search(domain, context, group_by)
-        else:
-            self.reload()
-
-    def search(self, domain, context=None, group_by=None):
-        """Show the records of a new search (first group-by only; the arch's by default)."""
-        self.loaded = True
-        self.domain = list(domain or [])
-        if context:
-            self.context = dict(context)
-        group_by = [g for g in (group_by or []) if g.split(":")[0] in self.fields]
+    def apply_group_by(self, group_by):
+        """Columns by the search's first group-by, else the arch's ``default_group_by``."""
         self.board.set_search(self.domain, group_by[0] if group_by else (self.spec.default_group_by or None))
         self.reload()
-
-    def can_close(self):
-        return True
 
     def reload(self):
         """Read the columns and their first pages again."""

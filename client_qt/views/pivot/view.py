@@ -10,11 +10,11 @@ value opens its records in a list (unless ``disable_linking``). The data lives i
 """
 import logging
 
-from ...models.calls import OwnedCalls
 from ...qt import (QAbstractItemView, QFileDialog, QFont, QHBoxLayout, QLabel, QMenu, QStyle,
-                   QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget, Qt, QtGui, tr)
+                   QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, Qt, QtGui, tr)
 from ..graph.data import COUNT, groupby_label, measure_label, offered_measures, parse_analysis
 from ..graph.view import fill_groupby_menu, format_number
+from ..base import SearchedView
 from ..registry import register
 from .data import COL, ROW, Pivot, expand_header, load_pivot, matrix, to_csv, write_xlsx
 
@@ -27,21 +27,14 @@ ValueRole = Qt.ItemDataRole.UserRole + 2
 
 
 @register("pivot")
-class PivotView(QWidget):
+class PivotView(SearchedView):
     """:param tab: the :class:`~client_qt.windows.action_tab.ActionTab`
     :param arch: the pivot arch
     :param fields: ``{name: description}`` of the model
     """
 
     def __init__(self, tab, arch, fields, view_id=None):
-        super().__init__()
-        self.setObjectName("pivot_view")
-        self.tab = tab
-        self.session = tab.session
-        self.calls = OwnedCalls(self, self.session)
-        self.model_name = tab.model
-        self.fields = fields
-        self.view_id = view_id
+        super().__init__(tab, fields, view_id)
         self.spec = parse_analysis(arch, fields)
         self.offered = offered_measures(fields, self.spec.hidden)
         names = {name for name, _ in self.offered}
@@ -50,9 +43,6 @@ class PivotView(QWidget):
             measures.append(COUNT)
         self.pivot = Pivot(fields, measures, self.spec.rows, self.spec.cols, self.spec.strings)
         self.arch_rows, self.arch_cols = list(self.spec.rows), list(self.spec.cols)
-        self.domain = list(getattr(tab, "domain", []) or [])
-        self.context = dict(getattr(tab, "context", {}) or {})
-        self.loaded = False
         self.ready = False
         self.grid = []
         self._generation = 0
@@ -113,27 +103,11 @@ class PivotView(QWidget):
             action.triggered.connect(lambda checked=False, n=name: self.toggle_measure(n))
 
     # -- view protocol ---------------------------------------------------------------------------
-    def activate(self, **kwargs):
-        if not self.loaded:
-            domain = self.tab.full_domain() if hasattr(self.tab, "full_domain") else self.domain
-            context = dict(self.context, **(getattr(self.tab, "search_context", {}) or {}))
-            self.search(domain, context, list(getattr(self.tab, "group_by", []) or []))
-        else:
-            self.reload()
-
-    def search(self, domain, context=None, group_by=None):
-        """A new search: the search's group-bys (if any) become the row group-bys."""
-        self.loaded = True
-        self.domain = list(domain or [])
-        if context:
-            self.context = dict(context)
-        group_by = [g for g in (group_by or []) if g.split(":")[0] in self.fields]
+    def apply_group_by(self, group_by):
+        """The search's group-bys (if any) become the row group-bys."""
         rows = group_by or self.arch_rows
         cols = self.pivot.col_groupbys if group_by else self.arch_cols
         self.reload(rows, cols)
-
-    def can_close(self):
-        return True
 
     # -- loading ---------------------------------------------------------------------------------
     def reload(self, rows=None, cols=None):
