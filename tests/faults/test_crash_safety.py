@@ -175,8 +175,10 @@ def test_fifty_concurrent_read_modify_writes_lose_nothing_and_run_effects_once(p
         counter = client("test.faults.counter", "create", {"name": f"shared counter {workers}"})
         notes = tmp_path / "notes"
         with concurrent.futures.ThreadPoolExecutor(50) as pool:
-            results = list(pool.map(lambda _: client("test.faults.counter", "increment", [counter],
-                                                     note_path=str(notes)), range(50)))
+            # the first call holds its read for 0.3 s: the others commit meanwhile, so it conflicts
+            results = list(pool.map(lambda n: client("test.faults.counter", "increment", [counter],
+                                                     note_path=str(notes), pause=0.3 if n == 0 else 0),
+                                    range(50)))
         assert results == [True] * 50
         (row,) = client("test.faults.counter", "read", [counter], ["value"])
         assert row["value"] == 50

@@ -18,14 +18,16 @@ class Counter(models.Model):
     name = fields.Char(required=True)
     value = fields.Integer(default=0)
 
-    def increment(self, note_path=None):
+    def increment(self, note_path=None, pause=0.0):
         """Read the value, then write it plus one: lost updates show when two calls overlap.
 
         :param note_path: a file receiving one line per committed call, from a post-commit hook
             (an external effect: a retried call must produce it once)
+        :param pause: seconds between the read and the write (calls sent together then overlap)
         """
         for record in self:
             value = record.value
+            time.sleep(pause)
             record.write({"value": value + 1})
             record.flush_recordset()
             if note_path:
