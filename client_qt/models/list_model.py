@@ -56,6 +56,15 @@ def error_text(error):
     return getattr(error, "message", None) or str(error)
 
 
+
+def sort_order(name, descending, default):
+    """The ``order`` of a column sort (``default`` without one); the id tie-break keeps pages
+    disjoint when many rows share the sorted value."""
+    if not name:
+        return default
+    direction = "desc" if descending else "asc"
+    return f"{name} {direction}, id {direction}"
+
 class ListModel(QAbstractTableModel):
     """:param session: the :class:`~client_qt.session.Session` (its ``call`` runs in the background)
     :param model_name: e.g. ``"res.partner"``
@@ -234,11 +243,7 @@ class ListModel(QAbstractTableModel):
             on_error=lambda error: self._page_failed(generation, page, error))
 
     def _order(self):
-        if self.sort_name:
-            direction = "desc" if self.sort_desc else "asc"
-            # the id tie-break keeps pages disjoint when many rows share the sorted value
-            return f"{self.sort_name} {direction}, id {direction}"
-        return self.order
+        return sort_order(self.sort_name, self.sort_desc, self.order)
 
     def _page_arrived(self, generation, page, rows):
         if generation != self._generation:

@@ -15,7 +15,7 @@ import logging
 from ..qt import QAbstractItemModel, QBrush, QFont, QLocale, QModelIndex, QPalette, QApplication, Qt, Signal, tr
 from .calls import OwnedCalls
 from .list_format import Lookups, RowFormatter
-from .list_model import ColumnRole, IdRole
+from .list_model import ColumnRole, IdRole, sort_order
 
 _logger = logging.getLogger(__name__)
 
@@ -189,10 +189,7 @@ class GroupedListModel(QAbstractItemModel):
                         on_error=lambda error: self._failed(generation, group, error))
 
     def _record_order(self):
-        if self.sort_name:
-            direction = "desc" if self.sort_desc else "asc"
-            return f"{self.sort_name} {direction}, id {direction}"
-        return self.order
+        return sort_order(self.sort_name, self.sort_desc, self.order)
 
     def _records_arrived(self, generation, group, rows):
         if generation != self._generation:
