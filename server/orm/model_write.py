@@ -654,9 +654,10 @@ class WriteMixin:
                 real = [i for i in self._ids if i]
                 if not real:
                     continue
-                if not (key.store or key.search or key.related):
-                    # the records cannot be found through a non-searchable computed field: forget
-                    # the non-stored values that depend on it everywhere
+                if not subtree.has_stored() or not (key.store or key.search or key.related):
+                    # only non-stored values depend on it (no record to find: forget them
+                    # everywhere), or the records cannot be found through a non-searchable
+                    # computed field
                     _invalidate_subtree(env, subtree)
                     continue
                 others = model.sudo().with_context(active_test=False).search(

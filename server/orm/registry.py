@@ -29,23 +29,35 @@ class TriggerTree:
     """What to mark when a field changes: ``root`` fields on the same records, and per relational
     field (followed backwards) a subtree for the related records."""
 
-    __slots__ = ("root", "children")
+    __slots__ = ("root", "children", "_stored")
 
     def __init__(self):
         self.root = []
         self.children = {}
+        self._stored = None
 
     def __bool__(self):
         return bool(self.root or self.children)
 
+    def has_stored(self):
+        """Whether a stored field is marked anywhere in the tree (else invalidating the cache is
+        enough: no record needs to be found)."""
+        if self._stored is None:
+            self._stored = any(field.store for field in self.root) or \
+                any(subtree.has_stored() for subtree in self.children.values())
+        return self._stored
+
     def add_path(self, keys, dependent):
+        self._stored = None
         tree = self
         for key in keys:
             tree = tree.children.setdefault(key, TriggerTree())
+            tree._stored = None
         if dependent not in tree.root:
             tree.root.append(dependent)
 
     def merge(self, other):
+        self._stored = None
         for field in other.root:
             if field not in self.root:
                 self.root.append(field)

@@ -73,8 +73,9 @@ def test_many2one_path_country_code_change_updates_orders(env, order, country):
 
 def test_many2one_path_finds_all_dependents_with_one_query(env, partner, count_queries):
     """CMP-6 case 2: the orders pointing to a partner are found with one query via ``partner_id``,
-    whatever their number (the other queries find the users and companies inheriting the partner's
-    country through ``_inherits``)."""
+    whatever their number; the users and companies inheriting the partner's country through
+    ``_inherits`` hold no stored field depending on it, so they are not searched (their non-stored
+    values are invalidated)."""
     Order = env["test.orm.order"]
     lone = env["res.partner"].create({"name": "Lone", "country_id": partner.country_id.id})
     first = Order.create({"name": "SO-m2o-lone", "partner_id": lone.id})
@@ -85,8 +86,22 @@ def test_many2one_path_finds_all_dependents_with_one_query(env, partner, count_q
         lone.modified(["country_id"])
     with count_queries(env) as many:
         partner.modified(["country_id"])
-    assert one.count == many.count == 3
+    assert one.count == many.count == 1
     assert all(pending(env, o, "partner_country_code") for o in first + orders)
+
+
+def test_non_stored_dependents_on_other_models_are_invalidated_without_a_search(env, count_queries):
+    """Only non-stored values depend on a partner's city elsewhere (``test.orm.all.types.partner_city``):
+    a change forgets them in the cache, with no query to find the records holding them."""
+    partner = env["res.partner"].create({"name": "City mover", "city": "Ghent"})
+    docs = env["test.orm.all.types"].create([{"name": f"doc {i}", "partner_id": partner.id} for i in range(3)])
+    assert docs.mapped("partner_city") == ["Ghent"] * 3
+    env.flush_all()
+    with count_queries(env) as counted:
+        partner.modified(["city"])
+    assert counted.count == 0
+    partner.city = "Namur"
+    assert docs.mapped("partner_city") == ["Namur"] * 3
 
 
 def test_many2one_path_partner_country_reassigned(env, order, partner):

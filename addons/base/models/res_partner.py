@@ -99,8 +99,8 @@ class ResPartner(models.Model):
 
         :raises AccessError: some contacts belong to other users and the user may not change users
         """
-        users = self.sudo().with_context(active_test=False).mapped("user_ids")
-        others = users.filtered(lambda user: user.id != self.env.uid)
+        others = self.env["res.users"].sudo().with_context(active_test=False).search_count(
+            [("partner_id", "in", self.ids), ("id", "!=", self.env.uid)], limit=1)
         if others:
             self.env["res.users"].check_access_rights("write")
 
