@@ -132,3 +132,27 @@ def test_cards_move_only_between_columns_of_a_plain_writable_field():
     assert not board.can_drag() and board.can_drag(records_draggable=True)
     board.set_search([], "unknown_field")
     assert not board.is_grouped()
+
+
+def test_card_menu_entries_and_colour_field():
+    spec = parse_kanban("<kanban/>", FIELDS)
+    assert spec.colour_field == "color" and "color" in spec.field_names
+    assert spec.menu_entries() == ["edit", "delete", "colour"] and spec.edge_field() == "color"
+    assert parse_kanban('<kanban delete="0" edit="0"/>', FIELDS).menu_entries() == ["edit"]
+    # no colour choice without an integer ``color`` field, nor when it is read-only (computed)
+    for fields in ({k: v for k, v in FIELDS.items() if k != "color"}, dict(FIELDS, color={"type": "char"}),
+                   dict(FIELDS, color={"type": "integer", "readonly": True})):
+        spec = parse_kanban("<kanban/>", fields)
+        assert spec.colour_field == "" and spec.menu_entries() == ["edit", "delete"] and spec.edge_field() == ""
+    assert parse_kanban('<kanban highlight_color="score"/>', FIELDS).edge_field() == "score"
+
+
+def test_a_deleted_record_leaves_its_column():
+    board = Board("x", FIELDS, ["name", "state"], page_size=2)
+    board.set_search([], "state")
+    draft = board.set_groups([{"state": "draft", "state_count": 3, "__domain": [["state", "=", "draft"]]}])[0]
+    board.add_page(draft, [{"id": 1, "state": "draft"}, {"id": 2, "state": "draft"}])
+    assert board.remove(1) is draft
+    assert [r["id"] for r in draft.records] == [2] and (draft.count, draft.offset) == (2, 1)
+    assert board.page_call(draft)["offset"] == 1          # the third record is now the server's second
+    assert board.remove(99) is None

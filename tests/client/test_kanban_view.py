@@ -9,8 +9,8 @@ import base64
 import pytest
 
 from client_fixtures import *  # noqa: F401,F403 (fixtures and helpers)
-from client_fixtures import TIMEOUT, unique
-from client_qt.qt import QColor, QPainter, QPoint, Qt, QtCore, QtGui
+from client_fixtures import TIMEOUT, answer_next_question, dialogs, unique
+from client_qt.qt import QColor, QMessageBox, QPainter, QPoint, Qt, QtCore, QtGui, QtWidgets
 
 from client_qt.views.kanban.card import COLOURS
 
@@ -282,6 +282,115 @@ def test_cards_show_images_tags_and_priority(qtbot, window, rpc, views):
     assert view.draggable and card_ids(column(view, "Open")) == [doc]
     assert "★★☆" in view.card(doc).texts()
     assert view.card(doc).colour == COLOURS[4] and COLOURS[4] in view.card(doc).styleSheet()
+
+
+# -- the card menu and refused quick creates ----------------------------------------------------------
+def menu_actions(menu):
+    """``{data: action}`` of a card menu and its colour sub-menu."""
+    actions = {}
+    for action in menu.actions():
+        if action.menu() is not None:
+            actions.update({sub.data(): sub for sub in action.menu().actions()})
+        elif action.data():
+            actions[action.data()] = action
+    return actions
+
+
+def right_click(widget, pos=QPoint(20, 10)):
+    """The context-menu event a right-click gives (QTest's clicks do not make one)."""
+    event = QtGui.QContextMenuEvent(QtGui.QContextMenuEvent.Reason.Mouse, pos, widget.mapToGlobal(pos))
+    QtWidgets.QApplication.sendEvent(widget, event)
+
+
+def choose(view, data):
+    """Choose an entry of the card menu shown, as a click does (the menu closes, then the action runs)."""
+    action = menu_actions(view.card_menu_shown)[data]
+    view.card_menu_shown.close()
+    action.trigger()
+
+
+def test_card_menu_colours_deletes_and_edits_a_book(qtbot, window, rpc):
+    prefix = unique("Menu book")
+    books = rpc.create("library.book", [{"name": f"{prefix} {i}", "genre": "essay"} for i in range(3)])
+    view = open_kanban(qtbot, window, "library.book", [("name", "like", prefix)], name="Books")
+    essay = column(view, "Essay")
+    assert essay.count_label.text() == "3" and view.spec.colour_field == "color"
+    # the ⋮ button: Edit, Delete and the colours (the book has none yet)
+    card = view.card(books[0])
+    assert card.menu_button.isVisible()
+    qtbot.mouseClick(card.menu_button, Qt.MouseButton.LeftButton)
+    actions = menu_actions(view.card_menu_shown)
+    assert set(actions) == {("edit", None), ("delete", None)} | {("colour", i) for i in range(12)}
+    assert actions[("colour", 0)].isChecked() and not actions[("colour", 3)].isChecked()
+    choose(view, ("colour", 3))
+    qtbot.waitUntil(lambda: rpc.read_one("library.book", books[0], ["color"])["color"] == 3, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: view.card(books[0]).colour == COLOURS[3], timeout=TIMEOUT)
+    assert COLOURS[3] in view.card(books[0]).styleSheet()
+    # a right-click opens the same menu; Delete asks first: No keeps the book
+    card = view.card(books[1])
+    right_click(card)
+    qtbot.waitUntil(lambda: view.card_menu_shown is not None and view.card_menu_shown.isVisible(), timeout=TIMEOUT)
+    answer_next_question(QMessageBox.StandardButton.No)
+    choose(view, ("delete", None))
+    assert not view.session.connection.sent("unlink") and view.card(books[1]) is not None
+    # Yes: unlink, the card and one of the column's count go
+    view.card_menu_shown = None
+    right_click(view.card(books[1]))
+    qtbot.waitUntil(lambda: view.card_menu_shown is not None and view.card_menu_shown.isVisible(), timeout=TIMEOUT)
+    answer_next_question(QMessageBox.StandardButton.Yes)
+    choose(view, ("delete", None))
+    qtbot.waitUntil(lambda: view.card(books[1]) is None, timeout=TIMEOUT)
+    assert rpc("library.book", "search", [("id", "=", books[1])]) == []
+    assert [c.args for c in view.session.connection.sent("unlink", "library.book")] == [[[books[1]]]]
+    assert essay.count_label.text() == "2" and sorted(card_ids(essay)) == sorted([books[0], books[2]])
+    assert view.pager.text() == "2"
+    # Edit opens the form of the card's record
+    qtbot.mouseClick(view.card(books[2]).menu_button, Qt.MouseButton.LeftButton)
+    choose(view, ("edit", None))
+    tab = view.tab
+    qtbot.waitUntil(lambda: tab.current is tab.views.get("form") and tab.current.form.record is not None
+                    and tab.current.form.record.id == books[2], timeout=TIMEOUT)
+
+
+def test_cards_have_no_colour_choice_without_a_color_field(qtbot, window, rpc, loans):
+    prefix, drafts, ongoing, books = loans
+    view = open_kanban(qtbot, window, "library.loan", [("book_id", "in", books)])
+    qtbot.mouseClick(view.card(drafts[0]).menu_button, Qt.MouseButton.LeftButton)
+    assert set(menu_actions(view.card_menu_shown)) == {("edit", None), ("delete", None)}
+
+
+def test_a_refused_quick_create_opens_the_form_with_the_columns_value(qtbot, window, rpc, views, loans):
+    prefix, drafts, ongoing, books = loans
+    member = admin_partner(rpc)
+    arch = """<kanban default_group_by="member_id"><templates><t t-name="card">
+              <strong><field name="book_id"/></strong><field name="state"/></t></templates></kanban>"""
+    view = open_kanban(qtbot, window, "library.loan", [("book_id", "in", books)],
+                       view_id=views("library.loan", arch, "kanban")["views"]["kanban"]["id"])
+    [members] = view.column_widgets
+    assert members.column.key == member and members.add_button.isVisible()
+    qtbot.mouseClick(members.add_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(members.quick_edit, "A loan by name only")
+    qtbot.keyClick(members.quick_edit, Qt.Key.Key_Return)
+    # a loan needs a book: the server refuses name_create and the form opens with the member
+    qtbot.waitUntil(lambda: bool(dialogs("record_dialog")), timeout=TIMEOUT)
+    [refused] = view.session.connection.sent("name_create", "library.loan")
+    assert refused.error is not None and refused.context["default_member_id"] == member
+    dialog = dialogs("record_dialog")[0]
+    qtbot.waitUntil(lambda: dialog.form.record is not None and bool(dialog.form.record.get("member_id")),
+                    timeout=TIMEOUT)
+    assert dialog.form.record.get("member_id")[0] == member and not view.error_label.isVisible()
+    dialog.form.widget("book_id").input.take(rpc("library.book", "name_get", [books[0]])[0])
+    dialog.buttons["save"].click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=TIMEOUT)
+    created = rpc("library.loan", "search", [("book_id", "in", books), ("id", "not in", drafts + [ongoing])])
+    rpc.created.append(("library.loan", created))
+    assert len(created) == 1
+    assert rpc.read_one("library.loan", created[0], ["member_id", "book_id"]) == {
+        "id": created[0], "member_id": [member, members.column.label], "book_id": [books[0], f"{prefix} A"]}
+    # the board is read again: the new loan has its card in the member's column
+    settle(qtbot, view)
+    qtbot.waitUntil(lambda: view.card(created[0]) is not None, timeout=TIMEOUT)
+    assert view.column_widgets[0].count_label.text() == "4"
 
 
 # -- screenshots --------------------------------------------------------------------------------------

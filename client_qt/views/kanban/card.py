@@ -1,15 +1,16 @@
 """Kanban card widgets: one :class:`CardWidget` per record, laid out from a rendered
 :class:`~client_qt.views.kanban.template.Card`, and :class:`FlowLayout` for the ungrouped grid.
 
-A card opens its record on double-click or Enter (``open_requested``). Dragging is the board's
-business: a card only reports a press followed by a move beyond the platform's drag distance
+A card opens its record on double-click or Enter (``open_requested``). Its ⋮ button (top right)
+and a right-click ask the board for the card menu (``menu_requested(card, global position)``).
+Dragging is the board's business: a card only reports a press followed by a move beyond the platform's drag distance
 (``drag_started``), the moves after it (``drag_moved``) and the release (``drag_finished``), all in
 global coordinates. The mouse stays grabbed by the card that was pressed, so the board gets every
 move of a drag whatever is under the pointer — the same path in tests (``qtbot.mousePress`` /
 ``mouseMove`` / ``mouseRelease``) as for a user.
 """
 from ...qt import (QApplication, QFrame, QHBoxLayout, QLabel, QPalette, QPoint, QRect, QSize, QSizePolicy,
-                   QVBoxLayout, Qt, QtWidgets, Signal)
+                   QToolButton, QVBoxLayout, Qt, QtWidgets, Signal, tr)
 
 THUMBNAIL = 64
 CARD_WIDTH = 240
@@ -30,14 +31,16 @@ class CardWidget(QFrame):
     :param row: the record (``search_read`` dict)
     :param draggable: whether a press and move starts a drag
     :param colour: the colour of the left edge (``highlight_color``), or None
+    :param menu: whether the card has a menu (its ⋮ button and right-click)
     """
 
     open_requested = Signal(int)
+    menu_requested = Signal(object, QPoint)
     drag_started = Signal(object, QPoint)
     drag_moved = Signal(object, QPoint)
     drag_finished = Signal(object, QPoint)
 
-    def __init__(self, card, row, draggable=False, colour=None, parent=None):
+    def __init__(self, card, row, draggable=False, colour=None, menu=False, parent=None):
         super().__init__(parent)
         self.setObjectName("kanban_card")
         self.record_id = row.get("id")
@@ -47,6 +50,16 @@ class CardWidget(QFrame):
         self._press = None
         self.image = None
         self.colour = colour
+        self.has_menu = menu
+        self.menu_button = QToolButton()
+        self.menu_button.setObjectName("kanban_card_menu_button")
+        self.menu_button.setText("⋮")
+        self.menu_button.setToolTip(tr("Card menu"))
+        self.menu_button.setAutoRaise(True)
+        self.menu_button.setCursor(Qt.CursorShape.ArrowCursor)
+        self.menu_button.setVisible(menu)
+        self.menu_button.clicked.connect(
+            lambda: self.menu_requested.emit(self, self.menu_button.mapToGlobal(self.menu_button.rect().bottomLeft())))
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.OpenHandCursor if draggable else Qt.CursorShape.PointingHandCursor)
@@ -67,6 +80,8 @@ class CardWidget(QFrame):
         while self._layout.count():
             item = self._layout.takeAt(0)
             widget = item.widget()
+            if widget is self.menu_button:
+                continue
             if widget is not None:
                 widget.deleteLater()
             elif item.layout() is not None:
@@ -95,6 +110,7 @@ class CardWidget(QFrame):
                 footer.addWidget(label, 1 if index == 0 else 0)
             body.addLayout(footer)
         self._layout.addLayout(body, 1)
+        self._layout.addWidget(self.menu_button, 0, Qt.AlignmentFlag.AlignTop)
 
     def set_image(self, pixmap):
         """The thumbnail's picture (read after the card, see the view)."""
@@ -126,6 +142,13 @@ class CardWidget(QFrame):
             self.open_requested.emit(self.record_id)
             return
         super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event):
+        if self.has_menu and not self.dragging:
+            self.menu_requested.emit(self, event.globalPos())
+            event.accept()
+            return
+        super().contextMenuEvent(event)
 
     # -- dragging --------------------------------------------------------------------------------
     def mousePressEvent(self, event):

@@ -5,7 +5,8 @@ answer (grouped) or a single column of every record of the search (ungrouped). I
 to make next — :meth:`Board.read_group_call`, :meth:`Board.page_call` (the next ``search_read``
 page of one column) — and takes the answers (:meth:`Board.set_groups`, :meth:`Board.add_page`).
 Moving a card (:meth:`Board.move`) changes the columns at once and returns what :meth:`Board.undo`
-needs to put it back when the server refuses the write.
+needs to put it back when the server refuses the write; a deleted record leaves its column
+(:meth:`Board.remove`).
 
 Columns of a selection field come in the selection's order and include the values no record has
 yet (a stage the user can drag a card into); many2one columns are the groups that have records.
@@ -229,6 +230,18 @@ class Board:
         """A quick-created record at the top of ``column``."""
         column.records.insert(0, row)
         column.count += 1
+
+    def remove(self, record_id):
+        """A deleted record leaves its column (count and page offset follow); returns the column,
+        or None when the card is not on the board."""
+        column = self.column_of(record_id)
+        if column is None:
+            return None
+        column.records.pop(column.index_of(record_id))
+        column.count = max(column.count - 1, 0)
+        # the next page starts one record earlier on the server now
+        column.offset = max(column.offset - 1, 0)
+        return column
 
 
 def _raw(value):

@@ -45,6 +45,8 @@ CARD_WIDGETS = frozenset({"image", "many2many_tags", "priority", "boolean", "bad
 #: tag names of the card templates (modern, legacy)
 CARD_TEMPLATES = ("card", "kanban-box")
 DEFAULT_LIMIT = 40
+#: the integer field the card menu's colour choice writes (Odoo's colour index, 0 = none)
+COLOUR_FIELD = "color"
 _WARNED = set()
 
 
@@ -92,9 +94,33 @@ class KanbanSpec:
     #: None: the arch does not say (cards move unless the grouping field is read-only)
     records_draggable: object = None
     highlight_color: str = ""
+    #: the model's integer ``color`` field the card menu writes ("" when the model has none or it
+    #: is read-only); the card's left edge shows it when ``highlight_color`` is not set
+    colour_field: str = ""
     limit: int = DEFAULT_LIMIT
     field_names: list = dataclasses.field(default_factory=list)
     card: Node = None
+
+    def edge_field(self):
+        """The field whose value colours the card's left edge (``highlight_color``, else ``color``)."""
+        return self.highlight_color or self.colour_field
+
+    def adopt_colour_field(self, fields):
+        """Take the model's ``color`` field when ``fields`` (a ``fields_get`` of it) says it is a
+        writable integer: views only describe the fields their arches use."""
+        self.colour_field = colour_field_of(fields)
+        if self.colour_field and self.colour_field not in self.field_names:
+            self.field_names.append(self.colour_field)
+
+    def menu_entries(self):
+        """What the card menu offers, in order: ``edit`` (open the form), ``delete`` (unless the
+        arch says ``delete="0"``), ``colour`` (the model has a writable integer ``color``)."""
+        entries = ["edit"]
+        if self.delete:
+            entries.append("delete")
+        if self.colour_field and self.edit:
+            entries.append("colour")
+        return entries
 
     def image_field(self):
         """The first field shown with the ``image`` widget (its picture is read separately)."""
@@ -269,6 +295,12 @@ def _parse_node(element, fields, used):
                 children=node_children)
 
 
+def colour_field_of(fields):
+    """:data:`COLOUR_FIELD` when ``fields`` describe it as a writable integer, else ``""``."""
+    description = fields.get(COLOUR_FIELD) or {}
+    return COLOUR_FIELD if description.get("type") == "integer" and not description.get("readonly") else ""
+
+
 def _flag(root, name, default=True):
     value = literal_bool(root.get(name))
     return default if value is None else value
@@ -297,9 +329,10 @@ def parse_kanban(arch, fields):
         limit = max(1, int(root.get("limit") or DEFAULT_LIMIT))
     except ValueError:
         limit = DEFAULT_LIMIT
+    colour = colour_field_of(fields)
     names = []
     for name in ["display_name"] + fetched + used + \
-            [n for n in (group_by.split(":")[0], highlight) if n in fields]:
+            [n for n in (group_by.split(":")[0], highlight, colour) if n in fields]:
         if name and name not in names:
             names.append(name)
     draggable = literal_bool(root.get("records_draggable"))
@@ -307,7 +340,7 @@ def parse_kanban(arch, fields):
                       quick_create=_flag(root, "quick_create"), create=_flag(root, "create"),
                       edit=_flag(root, "edit"), delete=_flag(root, "delete"),
                       group_create=_flag(root, "group_create"), records_draggable=draggable,
-                      highlight_color=highlight if highlight in fields else "", limit=limit,
+                      highlight_color=highlight if highlight in fields else "", colour_field=colour, limit=limit,
                       field_names=names, card=card)
 
 

@@ -9,23 +9,27 @@ grid. Images (``widget="image"``) are read after their page, decoded off the GUI
 
 Dragging a card to another column writes the grouping field (``write``) and moves the card at
 once; when the server refuses, the card goes back and the error is shown. The "+" of a column
-creates a record from a name (``name_create`` with the column's value as ``default_<field>``).
-Double-click or Enter opens the record in the form (``tab.open_record``). All calls go through the
+creates a record from a name (``name_create`` with the column's value as ``default_<field>``); when
+the server refuses (the model needs more than a name) the form opens in a dialog with that default.
+Double-click or Enter opens the record in the form (``tab.open_record``). The card menu (its ⋮
+button or a right-click) has Edit (the form), Delete (asked first, ``unlink``) and, when the model
+has an integer ``color`` field, the colours (``write`` of ``color``). All calls go through the
 session's runner (:class:`~client_qt.models.calls.OwnedCalls`).
 """
 import logging
 import types
 
+from ...dialogs import confirm
 from ...models.fields import field_type, to_local
 from ...models.list_format import Lookups
-from ...qt import (QFrame, QHBoxLayout, QKeySequence, QLabel, QLocale, QPixmap, QScrollArea, QToolButton, QVBoxLayout,
-                   QWidget, Qt, QtGui, tr)
+from ...qt import (QColor, QFrame, QHBoxLayout, QIcon, QKeySequence, QLabel, QLocale, QMenu, QPixmap, QScrollArea,
+                   QToolButton, QVBoxLayout, QWidget, Qt, QtGui, tr)
 from ..base import SearchedView
 from ..registry import register
-from .card import THUMBNAIL, CardWidget, highlight_colour
+from .card import COLOURS, THUMBNAIL, CardWidget, highlight_colour
 from .column import ColumnWidget
 from .data import Board
-from .template import CardRenderer, parse_kanban
+from .template import COLOUR_FIELD, CardRenderer, parse_kanban
 
 _logger = logging.getLogger(__name__)
 
@@ -58,6 +62,7 @@ class KanbanView(SearchedView):
 
     def __init__(self, tab, arch, fields, view_id=None):
         super().__init__(tab, fields, view_id)
+        self.main_window = getattr(tab, "window", None)
         self.spec = parse_kanban(arch, fields)
         self.board = Board(self.model_name, fields, self.spec.field_names, self.spec.limit,
                            self.spec.default_order, none_label=tr("None"))
@@ -69,6 +74,10 @@ class KanbanView(SearchedView):
         self._drag = None
         self._types = {}
         self._images = {}
+        #: the card menu last opened (tests trigger its actions)
+        self.card_menu_shown = None
+        #: whether the model's ``color`` field is known (the arches may not use it: asked once)
+        self._colour_known = COLOUR_FIELD in fields or not self.spec.edit
         self._build()
 
     # -- construction ----------------------------------------------------------------------------
@@ -117,7 +126,14 @@ class KanbanView(SearchedView):
         self.reload()
 
     def reload(self):
-        """Read the columns and their first pages again."""
+        """Read the columns and their first pages again (the first time, after asking whether the
+        model has a ``color`` field for the card menu)."""
+        if not self._colour_known:
+            self._colour_known = True
+            self.calls.cancel_all()
+            self.calls.call(self.model_name, "fields_get", [COLOUR_FIELD], attributes=["type", "readonly", "string"],
+                            context=self.context, on_result=self._colour_probed, on_error=self._colour_unknown)
+            return
         self.generation += 1
         generation = self.generation
         self.calls.cancel_all()
@@ -134,6 +150,18 @@ class KanbanView(SearchedView):
             self.calls.call(self.model_name, "search_count", *args, context=self.context, **kwargs,
                             on_result=lambda count: self._columns_arrived(generation, self.board.set_count, count),
                             on_error=self.show_error)
+
+    def _colour_probed(self, described):
+        if described.get(COLOUR_FIELD):
+            # a copy: the tab's descriptions are shared by its other views
+            self.fields = dict(self.fields, **{COLOUR_FIELD: described[COLOUR_FIELD]})
+            self.spec.adopt_colour_field(self.fields)
+            self.board.field_names = list(self.spec.field_names)
+        self.reload()
+
+    def _colour_unknown(self, error):
+        _logger.warning("cannot describe %s.%s (no colour in the card menu): %s", self.model_name, COLOUR_FIELD, error)
+        self.reload()
 
     # -- columns and pages -----------------------------------------------------------------------
     def _clear_columns(self):
@@ -192,9 +220,12 @@ class KanbanView(SearchedView):
         self._update_pager()
 
     def _card_widget(self, row):
-        colour = highlight_colour(row.get(self.spec.highlight_color)) if self.spec.highlight_color else None
-        card = CardWidget(self.renderer.render(row), row, draggable=self.draggable, colour=colour)
+        edge = self.spec.edge_field()
+        colour = highlight_colour(row.get(edge)) if edge else None
+        card = CardWidget(self.renderer.render(row), row, draggable=self.draggable, colour=colour,
+                          menu=bool(self.spec.menu_entries()))
         card.open_requested.connect(self.open_card)
+        card.menu_requested.connect(self.show_card_menu)
         card.drag_started.connect(self._drag_started)
         card.drag_moved.connect(self._drag_moved)
         card.drag_finished.connect(self._drag_finished)
@@ -282,7 +313,23 @@ class KanbanView(SearchedView):
         generation = self.generation
         self.calls.call(self.model_name, "name_create", name, context=context,
                         on_result=lambda result: self._created(generation, column, result[0]),
-                        on_error=self.show_error)
+                        on_error=lambda error: self._quick_create_refused(generation, name, context, error))
+
+    def _quick_create_refused(self, generation, name, context, error):
+        """``name_create`` refused (a required field besides the name): the form in a dialog, with
+        the column's value (and the name, when ``name`` is a field the user may type) as defaults."""
+        if generation != self.generation:
+            return None
+        _logger.info("kanban quick create refused (%s): opening the form", getattr(error, "message", error))
+        description = self.fields.get("name") or {}
+        if description.get("type") == "char" and not description.get("readonly"):
+            context = dict(context, default_name=name)
+        return self.open_new_form(context)
+
+    def open_new_form(self, context):
+        """A new record in a form dialog (defaults from ``context``); the board is read again once saved."""
+        from ...dialogs.form_dialog import open_record_dialog
+        return open_record_dialog(self, self.model_name, None, context, on_saved=lambda *_: self.reload())
 
     def _created(self, generation, column, record_id):
         if generation != self.generation:
@@ -299,6 +346,75 @@ class KanbanView(SearchedView):
         if widget is not None:
             widget.add_cards([self._card_widget(rows[0])], at=0)
         self._update_pager()
+
+    # -- the card menu ---------------------------------------------------------------------------
+    def show_card_menu(self, card, global_position):
+        self.card_menu_shown = self.card_menu(card.record_id)
+        self.card_menu_shown.popup(global_position)
+
+    def card_menu(self, record_id):
+        """The menu of one card: Edit, Delete, Colour (``spec.menu_entries``); actions carry their
+        entry as data (``edit``, ``delete``, ``colour`` with the colour index)."""
+        menu = QMenu(self)
+        menu.setObjectName("kanban_card_menu")
+        for entry in self.spec.menu_entries():
+            if entry == "edit":
+                self._menu_action(menu, tr("Edit"), ("edit", None), lambda: self.open_card(record_id))
+            elif entry == "delete":
+                self._menu_action(menu, tr("Delete"), ("delete", None), lambda: self.delete_card(record_id))
+            elif entry == "colour":
+                menu.addSeparator()
+                colours = menu.addMenu(tr("Colour"))
+                colours.setObjectName("kanban_card_colours")
+                column = self.board.column_of(record_id)
+                current = column.records[column.index_of(record_id)].get(self.spec.colour_field) if column else 0
+                for index in [0] + sorted(COLOURS):
+                    label = tr("No colour") if index == 0 else tr("Colour {0}").format(index)
+                    action = self._menu_action(colours, label, ("colour", index),
+                                               lambda value=index: self.set_colour(record_id, value))
+                    swatch = QPixmap(12, 12)
+                    swatch.fill(QColor(COLOURS.get(index, "#ffffff")))
+                    action.setIcon(QIcon(swatch))
+                    action.setCheckable(True)
+                    action.setChecked((current or 0) == index)
+        return menu
+
+    @staticmethod
+    def _menu_action(menu, text, data, slot):
+        action = menu.addAction(text)
+        action.setData(data)
+        action.triggered.connect(lambda checked=False: slot())
+        return action
+
+    def delete_card(self, record_id, ask=True):
+        """Delete the record of a card (asked first): ``unlink``, then the card leaves its column."""
+        if not self.spec.delete:
+            return False
+        if ask and not confirm.ask(self.window(), tr("Delete this record?")):
+            return False
+        generation = self.generation
+        self.error_label.setVisible(False)
+        self.calls.call(self.model_name, "unlink", [record_id], context=self.context,
+                        on_result=lambda _: self._deleted(generation, record_id), on_error=self.show_error)
+        return True
+
+    def _deleted(self, generation, record_id):
+        if generation != self.generation:
+            return
+        column = self.board.remove(record_id)
+        widget = self.column_widget(column) if column is not None else None
+        if widget is not None:
+            widget.remove_card(record_id)
+        self._images.pop(record_id, None)
+        self._update_pager()
+
+    def set_colour(self, record_id, value):
+        """Write the colour index ``value`` (0: none) of a card's record; the card is read again."""
+        if not self.spec.colour_field:
+            return
+        generation = self.generation
+        self.calls.call(self.model_name, "write", [record_id], {self.spec.colour_field: value}, context=self.context,
+                        on_result=lambda _: self._read_card_again(generation, record_id), on_error=self.show_error)
 
     # -- moving cards ----------------------------------------------------------------------------
     def column_at(self, global_position):
@@ -360,7 +476,7 @@ class KanbanView(SearchedView):
         generation = self.generation
         self.error_label.setVisible(False)
         self.calls.call(self.model_name, "write", [record_id], {field: value}, context=self.context,
-                        on_result=lambda _: self._moved(generation, record_id),
+                        on_result=lambda _: self._read_card_again(generation, record_id),
                         on_error=lambda error: self._move_refused(generation, token, original, error))
         return True
 
@@ -373,14 +489,14 @@ class KanbanView(SearchedView):
             target_widget.add_cards([self._card_widget(row)], at=index)
         self._update_pager()
 
-    def _moved(self, generation, record_id):
-        """The write went through: read the card again (computed values may have changed)."""
+    def _read_card_again(self, generation, record_id):
+        """A write went through: read the card again (computed values may have changed)."""
         if generation != self.generation:
             return
         self.calls.call(self.model_name, "read", [record_id], self.board.field_names,
                         context=dict(self.context, bin_size=True),
                         on_result=lambda rows: self._reread(generation, rows),
-                        on_error=lambda error: _logger.warning("cannot read moved card again: %s", error))
+                        on_error=lambda error: _logger.warning("cannot read a card again: %s", error))
 
     def _reread(self, generation, rows):
         if generation != self.generation:
@@ -392,8 +508,8 @@ class KanbanView(SearchedView):
                 column = self.board.column_of(row["id"])
                 current = column.records[column.index_of(row["id"])]
                 card.set_card(self.renderer.render(current), current)
-                if self.spec.highlight_color:
-                    card.colour = highlight_colour(current.get(self.spec.highlight_color))
+                if self.spec.edge_field():
+                    card.colour = highlight_colour(current.get(self.spec.edge_field()))
                     card.set_dragged(False)
 
     def _move_refused(self, generation, token, original, error):
@@ -410,6 +526,9 @@ class KanbanView(SearchedView):
         self.show_error(error)
 
     # -- errors and keys -------------------------------------------------------------------------
+    def dialog_parent(self):
+        return self.window()
+
     def show_error(self, error):
         message = getattr(error, "message", None) or str(error)
         self.error_label.setText(message)
