@@ -12,9 +12,10 @@ import datetime
 import pytest
 
 from client_fixtures import *  # noqa: F401,F403
-from client_fixtures import SCREENSHOTS, TIMEOUT, LoggedConnection, close_session, dialogs, keep, unique
+from client_fixtures import (SCREENSHOTS, TIMEOUT, LoggedConnection, answer_next_question, close_session, dialogs,
+                             keep, unique)
 
-from client_qt.qt import QDate, QLineEdit, QPoint, Qt
+from client_qt.qt import QApplication, QDate, QLineEdit, QMessageBox, QPoint, Qt, QtGui
 from client_qt.views.calendar.model import (Event, layout_bars, layout_timed, palette_color, range_domain,
                                             span_values, step, visible_days, events_from_records)
 from client_qt.views.calendar.parser import parse_calendar
@@ -351,6 +352,71 @@ def test_double_click_opens_the_form_of_the_event(qtbot, window, rpc):
     qtbot.waitUntil(lambda: tab.current is tab.views.get("form") and tab.current.form.record is not None
                     and tab.current.form.record.id == record_id, timeout=TIMEOUT)
     assert not dialogs("calendar_quick_create")
+
+
+def right_click(widget, pos):
+    """The context-menu event of a right-click at ``pos`` (QTest's clicks do not make one)."""
+    QApplication.sendEvent(widget, QtGui.QContextMenuEvent(QtGui.QContextMenuEvent.Reason.Mouse, pos,
+                                                           widget.mapToGlobal(pos)))
+
+
+def choose(view, data):
+    """Choose an entry of the event menu shown, as a click does (the menu closes, then the action runs)."""
+    [action] = [a for a in view.event_menu_shown.actions() if a.data() == data]
+    view.event_menu_shown.close()
+    action.trigger()
+
+
+@pytest.mark.pg
+@pytest.mark.qt
+def test_a_clicked_event_is_deleted_with_the_delete_key_after_asking(qtbot, window, rpc):
+    record_id = rpc.create("calendar.event", event_values(unique("Delete me"), "2031-03-12 09:00:00",
+                                                          "2031-03-12 10:00:00"))
+    view = open_calendar(qtbot, window, mode="week")
+    canvas = view.canvas
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=item_of(view, record_id).rect.center().toPoint())
+    assert canvas.selected == record_id and not dialogs("calendar_quick_create")
+    answer_next_question(QMessageBox.StandardButton.No)
+    qtbot.keyClick(canvas, Qt.Key.Key_Delete)
+    assert not view.session.connection.sent("unlink") and item_of(view, record_id)
+    answer_next_question(QMessageBox.StandardButton.Yes)
+    qtbot.keyClick(canvas, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: rpc("calendar.event", "search", [("id", "=", record_id)]) == [], timeout=TIMEOUT)
+    assert [c.args for c in view.session.connection.sent("unlink", "calendar.event")] == [[[record_id]]]
+    qtbot.waitUntil(lambda: not any(i.event is not None and i.event.id == record_id for i in canvas.items),
+                    timeout=TIMEOUT)
+    assert canvas.selected is None
+    # nothing selected: Delete does nothing
+    qtbot.keyClick(canvas, Qt.Key.Key_Delete)
+    assert len(view.session.connection.sent("unlink")) == 1
+
+
+@pytest.mark.pg
+@pytest.mark.qt
+def test_the_right_click_menu_of_an_event_opens_or_deletes_it(qtbot, window, rpc):
+    record_id = rpc.create("calendar.event", event_values(unique("Menu event"), "2031-03-13 14:00:00",
+                                                          "2031-03-13 15:30:00"))
+    view = open_calendar(qtbot, window, mode="week")
+    right_click(view.canvas, item_of(view, record_id).rect.center().toPoint())
+    menu = view.event_menu_shown
+    assert menu.isVisible() and [a.data() for a in menu.actions()] == ["open", "delete"]
+    assert view.canvas.selected == record_id
+    choose(view, "open")
+    tab = view.tab
+    qtbot.waitUntil(lambda: tab.current is tab.views.get("form") and tab.current.form.record is not None
+                    and tab.current.form.record.id == record_id, timeout=TIMEOUT)
+    tab.switch_to("calendar")
+    settle(qtbot, view)
+    right_click(view.canvas, item_of(view, record_id).rect.center().toPoint())
+    answer_next_question(QMessageBox.StandardButton.Yes)
+    choose(view, "delete")
+    qtbot.waitUntil(lambda: rpc("calendar.event", "search", [("id", "=", record_id)]) == [], timeout=TIMEOUT)
+    settle(qtbot, view)
+    assert not any(i.event is not None and i.event.id == record_id for i in view.canvas.items)
+    # a right-click on an empty slot has no menu
+    view.event_menu_shown = None
+    right_click(view.canvas, view.canvas.point_for(D(2031, 3, 14), 11 * 60))
+    assert view.event_menu_shown is None
 
 
 @pytest.mark.pg

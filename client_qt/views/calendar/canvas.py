@@ -7,7 +7,9 @@ and reports what the user did as signals in local times:
 
 * ``event_changed(event, start, stop)``: an event dragged (moved) or its end dragged (resized);
 * ``create_requested(start, stop, all_day)``: an empty slot clicked, or a span of slots dragged;
-* ``open_requested(event)``: an event double-clicked; ``day_requested(day)``: "+N more" clicked.
+* ``open_requested(event)``: an event double-clicked; ``day_requested(day)``: "+N more" clicked;
+* ``delete_requested(event)``: Delete pressed while an event is selected (a click selects it);
+* ``menu_requested(event, global position)``: an event right-clicked (it is selected too).
 
 Week and day modes: day headers, the all-day row (all-day and multi-day events), then 24 hours
 scrolled by the scroll bar or the wheel. Moves snap to :data:`SNAP_MINUTES`; bars move by days.
@@ -43,6 +45,10 @@ TEXT_COLOR = QColor("#1F2328")
 MUTED_COLOR = QColor("#6B7280")
 NOW_COLOR = QColor("#E53935")
 SELECT_COLOR = QColor(63, 127, 191, 60)
+#: the outline of the selected event
+SELECTED_PEN_COLOR = QColor("#1F2328")
+#: keys that delete the selected event
+DELETE_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
 
 
 @dataclasses.dataclass
@@ -87,6 +93,8 @@ class CalendarCanvas(QWidget):
     create_requested = Signal(object, object, bool)
     open_requested = Signal(object)
     day_requested = Signal(object)
+    delete_requested = Signal(object)
+    menu_requested = Signal(object, QtCore.QPoint)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -106,6 +114,8 @@ class CalendarCanvas(QWidget):
         self.scroll.valueChanged.connect(lambda _: self.relayout())
         self.scroll.setSingleStep(HOUR_H // 2)
         self.items = []
+        #: the id of the selected event (clicked or right-clicked), or None
+        self.selected = None
         self.bars, self.blocks = [], []
         self._colors = {}
         self._press = None
@@ -125,10 +135,23 @@ class CalendarCanvas(QWidget):
 
     def set_events(self, events):
         self.events = list(events)
+        if self.selected is not None and self.selected_event() is None:
+            self.selected = None
         self.relayout()
         if not self._scrolled_once and self.mode != "month":
             self.scroll_to_hour(self._first_hour())
             self._scrolled_once = True
+
+    def selected_event(self):
+        """The selected event among those shown, or None."""
+        return next((e for e in self.events if e.id == self.selected), None)
+
+    def select(self, event):
+        """Select ``event`` (None: nothing) and draw its outline."""
+        selected = event.id if event is not None else None
+        if selected != self.selected:
+            self.selected = selected
+            self.update()
 
     def _first_hour(self):
         """Week/day open at 07:00, or earlier when an event of the page starts earlier."""
@@ -284,6 +307,7 @@ class CalendarCanvas(QWidget):
             self._press = None
             self.day_requested.emit(item.day)
             return None
+        self.select(item.event if item is not None else None)
         slot = self.slot_at(pos)
         if slot is None:
             self._press = None
@@ -387,11 +411,24 @@ class CalendarCanvas(QWidget):
         elif pos.y() > self.height() - 10:
             self.scroll.setValue(self.scroll.value() + HOUR_H // 4)
 
+    def contextMenuEvent(self, event):
+        item = self.item_at(event.pos())
+        if item is None or item.event is None or self._press is not None:
+            return super().contextMenuEvent(event)
+        self.select(item.event)
+        self.menu_requested.emit(item.event, event.globalPos())
+        event.accept()
+        return None
+
     def keyPressEvent(self, event):
         if event.key() == Qt.Key.Key_Escape and self._press is not None:
             # Esc during a drag: nothing is moved, resized or created
             self._press = self._ghost = None
             self.update()
+            event.accept()
+            return None
+        if event.key() in DELETE_KEYS and self._press is None and self.selected_event() is not None:
+            self.delete_requested.emit(self.selected_event())
             event.accept()
             return None
         return super().keyPressEvent(event)
@@ -602,6 +639,10 @@ class CalendarCanvas(QWidget):
                 self._paint_bar(painter, item, metrics)
             else:
                 self._paint_block(painter, item, metrics)
+            if item.event is not None and item.event.id == self.selected:
+                painter.setPen(QtGui.QPen(SELECTED_PEN_COLOR, 2))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRoundedRect(item.rect.adjusted(1, 1, -1, -1), 3, 3)
         painter.setOpacity(1.0)
 
     def _paint_bar(self, painter, item, metrics):

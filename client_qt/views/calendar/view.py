@@ -9,14 +9,17 @@ over an answer still on its way.
 Mouse: drag an event to move it, drag its end to resize it (``write`` of the dates); click an empty
 slot, or drag over several, to create an event (a small name prompt and ``create``; with
 ``quick_create="0"``, or when that create fails, the form opens in a dialog with the dates filled);
-double-click an event to open its form (``tab.open_record``). Keys: see :data:`KEYS`.
+double-click an event to open its form (``tab.open_record``). A click selects an event: Delete
+removes it (asked first, ``unlink``); a right-click on an event offers Open and Delete. Keys: see
+:data:`KEYS`.
 """
 import datetime
 import logging
 
+from ...dialogs import confirm
 from ...expr import evaluate_modifier
 from ...qt import (QColor, QDate, QDateEdit, QDialog, QDialogButtonBox, QHBoxLayout, QIcon, QLabel,
-                   QLineEdit, QListWidget, QListWidgetItem, QLocale, QPixmap, QToolButton, QVBoxLayout,
+                   QLineEdit, QListWidget, QListWidgetItem, QLocale, QMenu, QPixmap, QToolButton, QVBoxLayout,
                    Qt, tr)
 from ..base import SearchedView
 from ..registry import register
@@ -96,6 +99,8 @@ class CalendarView(SearchedView):
         self.fetches = 0
         self._fetch_sequence = 0
         self.quick_dialog = None
+        #: the event menu last opened (tests trigger its actions)
+        self.event_menu_shown = None
         self.editable = can_write_span(self.spec, fields)
         self.creatable = self.spec.create and not self.spec.error
         self._build()
@@ -147,6 +152,8 @@ class CalendarView(SearchedView):
         self.canvas.event_changed.connect(self.change_event)
         self.canvas.create_requested.connect(self.request_create)
         self.canvas.open_requested.connect(self.open_event)
+        self.canvas.delete_requested.connect(self.delete_event)
+        self.canvas.menu_requested.connect(self.show_event_menu)
         self.canvas.day_requested.connect(lambda day: self.set_mode("day", day))
         self.legend = QListWidget()
         self.legend.setObjectName("calendar_legend")
@@ -425,6 +432,34 @@ class CalendarView(SearchedView):
     def open_event(self, event):
         ids = [e.id for e in self.canvas.events]
         self.tab.open_record(event.id, ids)
+
+    def show_event_menu(self, event, global_position):
+        self.event_menu_shown = self.event_menu(event)
+        self.event_menu_shown.popup(global_position)
+
+    def event_menu(self, event):
+        """The right-click menu of an event: Open, and Delete unless the arch says ``delete="0"``;
+        actions carry ``open``/``delete`` as data."""
+        menu = QMenu(self)
+        menu.setObjectName("calendar_event_menu")
+        entries = [("open", tr("Open"), self.open_event)]
+        if self.spec.delete:
+            entries.append(("delete", tr("Delete"), self.delete_event))
+        for data, text, slot in entries:
+            action = menu.addAction(text)
+            action.setData(data)
+            action.triggered.connect(lambda checked=False, run=slot: run(event))
+        return menu
+
+    def delete_event(self, event, ask=True):
+        """Delete the record of ``event`` (asked first): ``unlink``, then the page is read again."""
+        if not self.spec.delete:
+            return False
+        if ask and not confirm.ask(self.window(), tr("Delete the event “{0}”?").format(event.title)):
+            return False
+        self.calls.call(self.model_name, "unlink", [event.id], context=self.context,
+                        on_result=lambda _: self.reload(), on_error=self.show_error)
+        return True
 
     # -- host of dialogs --------------------------------------------------------------------------
     def dialog_parent(self):
