@@ -13,6 +13,7 @@ from client_fixtures import *  # noqa: F401,F403 (fixtures and helpers)
 from client_fixtures import TIMEOUT
 from client_qt.qt import Qt
 from client_qt.views.graph.data import group_label
+from client_qt.views.pivot.data import ROW, Fetch, Pivot
 from test_graph_view import BOOKS, SCREENSHOTS, books  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.pg, pytest.mark.qt]
@@ -217,6 +218,112 @@ def test_flip_axes(qtbot, window, rpc, books):
     assert view.pivot.row_groupbys == ["available"] and view.pivot.col_groupbys == ["genre"]
     assert len(view.session.connection.sent("read_group")) == calls
     assert shown(view) == pytest.approx(expected(rpc, books, ["price"], ["available"], ["genre"], view.fields))
+
+
+# -- sorting by a measure ------------------------------------------------------------------------------
+SORT_FIELDS = {"genre": {"type": "selection", "selection": [["novel", "Novel"], ["poetry", "Poetry"],
+                                                             ["comics", "Comics"]]},
+               "available": {"type": "boolean"}, "price": {"type": "float", "string": "Price"},
+               "year": {"type": "integer"}}
+
+
+def _group(count, price, **values):
+    return dict(values, __count=count, price=price,
+                __domain=[[name, "=", value] for name, value in values.items()])
+
+
+def sorted_pivot():
+    """Rows by genre, columns by availability (comics are never on loan: no value in "No")."""
+    pivot = Pivot(SORT_FIELDS, ["price", "__count"])
+    pivot.apply(Fetch("", (), "", [
+        ([], [], [_group(6, 84.0)]),
+        (["genre"], [], [_group(3, 39.0, genre="novel"), _group(2, 40.0, genre="poetry"),
+                         _group(1, 5.0, genre="comics")]),
+        ([], ["available"], [_group(2, 51.0, available=False), _group(4, 33.0, available=True)]),
+        (["genre"], ["available"], [_group(1, 20.0, genre="novel", available=False),
+                                    _group(2, 19.0, genre="novel", available=True),
+                                    _group(1, 31.0, genre="poetry", available=False),
+                                    _group(1, 9.0, genre="poetry", available=True),
+                                    _group(1, 5.0, genre="comics", available=True)]),
+    ], ["genre"], ["available"]))
+    return pivot
+
+
+def row_labels(pivot, header=None):
+    return [child.label for child in (header or pivot.rows).children]
+
+
+def test_rows_sort_by_a_measure_of_a_column_without_the_server():
+    pivot = sorted_pivot()
+    assert row_labels(pivot) == ["Novel", "Poetry", "Comics"] and pivot.sort is None
+    assert pivot.toggle_sort("price") == "asc" and row_labels(pivot) == ["Comics", "Novel", "Poetry"]
+    assert pivot.toggle_sort("price") == "desc" and row_labels(pivot) == ["Poetry", "Novel", "Comics"]
+    assert pivot.toggle_sort("price") == "asc"
+    # the measure header of the sorted column says so; the others do not
+    measures = [cell for cell in pivot.table()[2] if cell is not None and cell.kind == "measure"]
+    assert [(cell.key, cell.sort) for cell in measures] == [
+        (("price", (False,)), ""), (("__count", (False,)), ""), (("price", (True,)), ""),
+        (("__count", (True,)), ""), (("price", ()), "asc"), (("__count", ()), "")]
+    # another measure or column starts ascending; an empty cell is the lowest value; ties keep their order
+    assert pivot.toggle_sort("price", (False,)) == "asc" and row_labels(pivot) == ["Comics", "Novel", "Poetry"]
+    assert pivot.toggle_sort("price", (False,)) == "desc" and row_labels(pivot) == ["Poetry", "Novel", "Comics"]
+    assert pivot.toggle_sort("__count", (True,)) == "asc" and row_labels(pivot) == ["Poetry", "Comics", "Novel"]
+    # an expansion's sub-rows come in sorted
+    pivot.toggle_sort("price")
+    pivot.toggle_sort("price")
+    novel = pivot.rows.children[1]
+    assert (novel.label, pivot.sort) == ("Novel", ("price", (), False))
+    pivot.apply(Fetch(ROW, novel.key, "year", [
+        (["genre", "year"], [], [_group(1, 7.0, genre="novel", year=2021), _group(2, 32.0, genre="novel", year=2022)]),
+        (["genre", "year"], ["available"], [_group(1, 7.0, genre="novel", year=2021, available=True),
+                                            _group(1, 20.0, genre="novel", year=2022, available=False),
+                                            _group(1, 12.0, genre="novel", year=2022, available=True)]),
+    ], ["genre", "year"], ["available"]))
+    assert row_labels(pivot, pivot.rows.find(novel.key)) == ["2022", "2021"]
+    # flipping the axes forgets the sort (it named a column); so does dropping its measure
+    pivot.flip()
+    assert pivot.sort is None
+    pivot.toggle_sort("__count")
+    pivot.measures = ["price"]
+    pivot.apply(Fetch("", (), "", [([], [], [_group(6, 84.0)])], [], []))
+    assert pivot.sort is None
+
+
+def measure_header(view, measure, col_key):
+    for r, line in enumerate(view.grid):
+        for c, cell in enumerate(line):
+            if cell is not None and cell.kind == "measure" and cell.key == (measure, col_key):
+                return r, c
+    raise AssertionError(f"no {measure} header under {col_key!r}")
+
+
+def test_clicking_a_measure_header_sorts_the_rows(qtbot, window, rpc, books):
+    tab, view = open_pivot(qtbot, window, books)
+    calls = len(view.session.connection.sent())
+    totals = {group_label(g, "genre", view.fields): g["price"] for g in read_group(rpc, books, ["price"], ["genre"])}
+
+    def rows():
+        return [(h.label, view.pivot.value(h.key, (), "price")) for h in view.pivot.rows.children]
+
+    r, c = measure_header(view, "price", ())
+    click(qtbot, view, r, c)
+    assert [price for _, price in rows()] == sorted(totals.values()) and rows()[0] == ("Comics", 5.0)
+    assert dict(rows()) == pytest.approx(totals)
+    assert view.table.item(r, c).text() == "Price ▲"
+    # the table shows the sorted rows; exports keep the header's text without the arrow
+    labels = [line[0] for line in view.shown_cells()[4:]]
+    assert labels == [label for label, _ in rows()] and view.shown_cells()[2][c] == "Price"
+    click(qtbot, view, r, c)
+    assert [price for _, price in rows()] == sorted(totals.values(), reverse=True)
+    assert view.table.item(r, c).text() == "Price ▼" and rows()[-1] == ("Comics", 5.0)
+    # another column: ascending by its values, the arrow moves there
+    r2, c2 = measure_header(view, "price", (False,))
+    click(qtbot, view, r2, c2)
+    on_loan = [view.pivot.value(h.key, (False,), "price") for h in view.pivot.rows.children]
+    assert on_loan == sorted(on_loan, key=lambda v: (v is not None, v or 0))
+    assert view.table.item(r2, c2).text() == "Price ▲" and view.table.item(r, c).text() == "Price"
+    assert len(view.session.connection.sent()) == calls          # sorting asked nothing of the server
+    assert shown(view) == pytest.approx(expected(rpc, books, ["price"], ["genre"], ["available"], view.fields))
 
 
 def test_export_csv_and_xlsx_hold_the_cells_shown(qtbot, window, rpc, books, tmp_path):

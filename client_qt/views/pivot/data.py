@@ -15,6 +15,10 @@ Each axis has a list of group-bys by depth (``row_groupbys``, ``col_groupbys``);
 :func:`load_pivot` and :func:`expand_header` are blocking (run them through the session's runner);
 they return a :class:`Fetch` that :meth:`Pivot.apply` merges on the GUI thread. :meth:`Pivot.table`
 lays the tree out as a grid of :class:`Cell` (what the widget shows and what is exported).
+
+Rows are sorted by one measure of one column (:meth:`Pivot.toggle_sort`: a measure header clicked)
+on the values already read, siblings among siblings, so every sub-total stays above its rows; the
+sort is kept through later loads and expansions until the axes are flipped.
 """
 import csv
 import dataclasses
@@ -78,7 +82,8 @@ class Cell:
     """One cell of the laid-out table: ``text`` as shown and exported, ``value`` (numbers; None for
     labels), ``kind`` (``corner``, ``col``, ``total`` (the row totals' column), ``measure``, ``row``,
     ``value``), spans, and the header it
-    belongs to (``axis``, ``key``) for clicks."""
+    belongs to (``axis``, ``key``) for clicks; a measure header's ``key`` is ``(measure, column
+    key)`` and its ``sort`` is ``"asc"``/``"desc"`` when the rows are sorted by it."""
     text: str
     value: object = None
     kind: str = "value"
@@ -88,6 +93,7 @@ class Cell:
     key: tuple = ()
     expanded: bool = False
     depth: int = 0
+    sort: str = ""
 
 
 def _fetch_calls(connection, model, domain, measures, row_sets, col_sets, context):
@@ -138,6 +144,8 @@ class Pivot:
         self.rows = Header((), "Total", [])
         self.cols = Header((), "Total", [])
         self.cells = {}
+        #: ``(measure, column key, ascending)`` the rows are sorted by, or None (the server's order)
+        self.sort = None
 
     def tree(self, axis):
         return self.rows if axis == ROW else self.cols
@@ -186,6 +194,7 @@ class Pivot:
                     self._add_header(self.rows, rows, row_key, group)
                 if not rows:
                     self._add_header(self.cols, cols, col_key, group)
+        self._sort_rows()
 
     def _add_header(self, root, groupbys, key, group):
         """Insert the header of ``key`` (its parent exists: the calls come parents first)."""
@@ -205,10 +214,45 @@ class Pivot:
             header.children = []
 
     def flip(self):
-        """Swap rows and columns (no server call)."""
+        """Swap rows and columns (no server call); the rows keep their order, the sort goes (it
+        named a column)."""
+        self.sort = None
         self.rows, self.cols = self.cols, self.rows
         self.row_groupbys, self.col_groupbys = self.col_groupbys, self.row_groupbys
         self.cells = {(c, r): v for (r, c), v in self.cells.items()}
+
+    # -- sorting ---------------------------------------------------------------------------------
+    def toggle_sort(self, measure, col_key=()):
+        """Sort the rows by ``measure`` in the column ``col_key``: ascending, descending when they
+        already are ascending by it. No server call. Returns ``"asc"`` or ``"desc"``."""
+        col_key = tuple(col_key)
+        ascending = not (self.sort is not None and self.sort[:2] == (measure, col_key) and self.sort[2])
+        self.sort = (measure, col_key, ascending)
+        self._sort_rows()
+        return "asc" if ascending else "desc"
+
+    def sort_state(self, measure, col_key):
+        """``"asc"``/``"desc"`` when the rows are sorted by ``measure`` in ``col_key``, else ``""``."""
+        if self.sort is None or self.sort[:2] != (measure, tuple(col_key)):
+            return ""
+        return "asc" if self.sort[2] else "desc"
+
+    def _sort_rows(self):
+        """Order the children of every row header by the sort's values (empty cells lowest; equal
+        values keep their order)."""
+        if self.sort is None:
+            return
+        measure, col_key, ascending = self.sort
+        if measure not in self.measures or self.cols.find(col_key) is None:
+            self.sort = None
+            return
+
+        def value(header):
+            number = self.value(header.key, col_key, measure)
+            return (0, 0) if number is None else (1, number)
+
+        for header in self.rows.walk():
+            header.children.sort(key=value, reverse=not ascending)
 
     def value(self, row_key, col_key, measure):
         cell = self.cells.get((row_key, col_key))
@@ -251,7 +295,8 @@ class Pivot:
         for index, column in enumerate(columns):
             for offset, measure in enumerate(measures):
                 grid[depth + 1][1 + index * len(measures) + offset] = Cell(
-                    measure_label(measure, self.fields, self.strings), kind="measure", key=(measure,))
+                    measure_label(measure, self.fields, self.strings), kind="measure", key=(measure, column.key),
+                    sort=self.sort_state(measure, column.key))
         # rows
         for header in self.rows.walk():
             line = [Cell(header.label, kind="row", axis=ROW, key=header.key, expanded=header.expanded,

@@ -4,8 +4,9 @@ Row and column headers are trees: clicking a collapsed header asks for a field t
 (dates by day ... year), clicking an expanded one collapses it. Totals: the "Total" row on top,
 the "Total" columns on the right when the columns are expanded, and every expanded row header
 shows the subtotal of its children. The toolbar chooses the measures (several side by side), flips
-the axes, expands everything again and exports the table shown as CSV or XLSX. Double-clicking a
-value opens its records in a list (unless ``disable_linking``). The data lives in
+the axes, expands everything again and exports the table shown as CSV or XLSX. Clicking a measure
+header sorts the rows by it (again: descending), on the values already shown, with an arrow in the
+header. Double-clicking a value opens its records in a list (unless ``disable_linking``). The data lives in
 :class:`~.data.Pivot`; this module only shows it and forwards clicks.
 """
 import logging
@@ -24,6 +25,8 @@ _logger = logging.getLogger(__name__)
 ExportRole = Qt.ItemDataRole.UserRole + 1
 #: the value of a value item (a number, or None for an empty cell)
 ValueRole = Qt.ItemDataRole.UserRole + 2
+#: the arrow a measure header shows when the rows are sorted by it
+SORT_ARROWS = {"asc": " ▲", "desc": " ▼", "": ""}
 
 
 @register("pivot")
@@ -185,8 +188,16 @@ class PivotView(SearchedView):
         fill_groupby_menu(menu, self.fields, chosen, lambda spec: self.expand(axis, key, spec))
         return menu
 
+    def sort_by(self, measure, col_key=()):
+        """Sort the rows by ``measure`` in the column ``col_key`` (again: descending); no server call."""
+        self.pivot.toggle_sort(measure, col_key)
+        self.render()
+
     def _clicked(self, row, column):
         cell = self._cell(row, column)
+        if cell is not None and cell.kind == "measure":
+            self.sort_by(*cell.key)
+            return
         if cell is None or cell.kind not in ("row", "col"):
             return
         if cell.expanded:
@@ -242,6 +253,9 @@ class PivotView(SearchedView):
         bold = QFont(table.font())
         bold.setBold(True)
         header_brush = self.palette().alternateBase()
+        sort_tips = {"": tr("Click to sort the rows by this measure"),
+                     "asc": tr("Sorted ascending: click to sort descending"),
+                     "desc": tr("Sorted descending: click to sort ascending")}
         for r, line in enumerate(grid):
             for c, cell in enumerate(line):
                 if cell is None:
@@ -266,7 +280,9 @@ class PivotView(SearchedView):
                     if cell.kind in ("col", "total", "measure") or cell.depth == 0:
                         item.setFont(bold)
                     if cell.kind == "measure":
+                        item.setText(cell.text + SORT_ARROWS[cell.sort])
                         item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                        item.setToolTip(sort_tips[cell.sort])
                 table.setItem(r, c, item)
                 if cell.rowspan > 1 or cell.colspan > 1:
                     table.setSpan(r, c, cell.rowspan, cell.colspan)
