@@ -232,9 +232,10 @@ def _group(count, price, **values):
                 __domain=[[name, "=", value] for name, value in values.items()])
 
 
-def sorted_pivot():
+def sorted_pivot(default_order=""):
     """Rows by genre, columns by availability (comics are never on loan: no value in "No")."""
     pivot = Pivot(SORT_FIELDS, ["price", "__count"])
+    pivot.set_default_order(default_order)
     pivot.apply(Fetch("", (), "", [
         ([], [], [_group(6, 84.0)]),
         (["genre"], [], [_group(3, 39.0, genre="novel"), _group(2, 40.0, genre="poetry"),
@@ -251,6 +252,16 @@ def sorted_pivot():
 
 def row_labels(pivot, header=None):
     return [child.label for child in (header or pivot.rows).children]
+
+
+def test_default_order_of_the_arch_sorts_the_rows_by_the_total_column():
+    """Set when the view is built (no rows yet), the arch's order applies to the rows read later."""
+    assert row_labels(sorted_pivot("price desc")) == ["Poetry", "Novel", "Comics"]
+    assert sorted_pivot("price desc").sort == ("price", (), False)
+    assert row_labels(sorted_pivot("__count")) == ["Comics", "Poetry", "Novel"]
+    # a measure the pivot does not show is ignored: the server's order stays
+    unsorted = sorted_pivot("amount desc")
+    assert unsorted.sort is None and row_labels(unsorted) == ["Novel", "Poetry", "Comics"]
 
 
 def test_rows_sort_by_a_measure_of_a_column_without_the_server():

@@ -222,6 +222,15 @@ class Pivot:
         self.cells = {(c, r): v for (r, c), v in self.cells.items()}
 
     # -- sorting ---------------------------------------------------------------------------------
+    def set_default_order(self, default_order):
+        """Sort the rows by the total column as the arch's ``default_order="measure [asc|desc]"``
+        says (views.md §7); a measure not shown is ignored. Until the user sorts otherwise."""
+        words = (default_order or "").split(",")[0].split()
+        if not words or words[0] not in self.measures:
+            return
+        self.sort = (words[0], (), not (len(words) > 1 and words[1].lower() == "desc"))
+        self._sort_rows()
+
     def toggle_sort(self, measure, col_key=()):
         """Sort the rows by ``measure`` in the column ``col_key``: ascending, descending when they
         already are ascending by it. No server call. Returns ``"asc"`` or ``"desc"``."""

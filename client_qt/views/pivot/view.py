@@ -45,6 +45,7 @@ class PivotView(SearchedView):
         if self.spec.display_quantity or not measures:
             measures.append(COUNT)
         self.pivot = Pivot(fields, measures, self.spec.rows, self.spec.cols, self.spec.strings)
+        self.pivot.set_default_order(self.spec.default_order)
         self.arch_rows, self.arch_cols = list(self.spec.rows), list(self.spec.cols)
         self.ready = False
         self.grid = []
