@@ -9,7 +9,7 @@ standard meaning (:data:`KEY_MEANINGS`). The in-place editing keys of an editabl
 by the table's key events rather than registered: they are listed when the current view is an
 editable list.
 """
-from ..qt import (QAction, QDialog, QDialogButtonBox, QKeySequence, QShortcut, QTreeWidget, QTreeWidgetItem,
+from ..qt import (QDialog, QDialogButtonBox, QKeySequence, QShortcut, QTreeWidget, QTreeWidgetItem,
                   QVBoxLayout, QtWidgets, Qt, tr)
 
 NATIVE = QKeySequence.SequenceFormat.NativeText

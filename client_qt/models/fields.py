@@ -5,6 +5,7 @@ dates ``"YYYY-MM-DD"``, datetimes ``"YYYY-MM-DD HH:MM:SS"`` in UTC, empty values
 ``TYPES`` table maps a field type to its :class:`FieldType`; unknown types fall back to ``char``.
 """
 import datetime
+import functools
 import zoneinfo
 
 from ..qt import QLocale
@@ -168,15 +169,30 @@ def field_type(description):
     return TYPES.get((description or {}).get("type"), CharType)(description)
 
 
+@functools.lru_cache(maxsize=32)
+def user_zone(tz_name):
+    """The :class:`zoneinfo.ZoneInfo` of the user's ``tz``; None when empty or unknown (the
+    machine's local zone applies then)."""
+    if tz_name:
+        try:
+            return zoneinfo.ZoneInfo(tz_name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass
+    return None
+
+
 def to_local(value, user_tz=None):
     """A naive UTC ``"YYYY-MM-DD HH:MM:SS"`` as an aware datetime in the user's time zone."""
     moment = datetime.datetime.strptime(value, DATETIME_FMT).replace(tzinfo=datetime.timezone.utc)
-    if user_tz:
-        try:
-            return moment.astimezone(zoneinfo.ZoneInfo(user_tz))
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            pass
-    return moment.astimezone()
+    zone = user_zone(user_tz)
+    return moment.astimezone(zone) if zone else moment.astimezone()
+
+
+def local_to_utc_string(moment, tz_name):
+    """A naive local datetime of the user's zone as the naive UTC string the server stores."""
+    zone = user_zone(tz_name)
+    aware = moment.replace(tzinfo=zone) if zone else moment.astimezone()
+    return aware.astimezone(datetime.timezone.utc).strftime(DATETIME_FMT)
 
 
 def to_utc_string(local_moment):

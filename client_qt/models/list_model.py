@@ -57,15 +57,45 @@ def error_text(error):
 
 
 
-def sort_order(name, descending, default):
-    """The ``order`` of a column sort (``default`` without one); the id tie-break keeps pages
-    disjoint when many rows share the sorted value."""
-    if not name:
-        return default
-    direction = "desc" if descending else "asc"
-    return f"{name} {direction}, id {direction}"
+class ColumnSort:
+    """The user's column sort of the flat and the grouped list: ``sort_name`` and ``sort_desc``
+    over the model's ``columns`` and ``order``; the model reads its rows again in
+    :meth:`_sort_changed`."""
 
-class ListModel(QAbstractTableModel):
+    sort_name = None
+    sort_desc = False
+
+    def record_order(self):
+        """The ``order`` of the records (the view's without a column sort); the id tie-break keeps
+        pages disjoint when many rows share the sorted value."""
+        if not self.sort_name:
+            return self.order
+        direction = "desc" if self.sort_desc else "asc"
+        return f"{self.sort_name} {direction}, id {direction}"
+
+    def sort_column(self):
+        """``(column index, Qt.SortOrder)`` of the user's sort, or None (default order)."""
+        for index, column in enumerate(self.columns):
+            if column.name == self.sort_name and not column.is_button:
+                return index, (Qt.SortOrder.DescendingOrder if self.sort_desc else Qt.SortOrder.AscendingOrder)
+        return None
+
+    def toggle_sort(self, column_index):
+        """Sort by a column (asc, then desc on the next click); False when it is not sortable."""
+        column = self.columns[column_index]
+        if column.is_button or not column.sortable:
+            return False
+        if self.sort_name == column.name:
+            self.sort_desc = not self.sort_desc
+        else:
+            self.sort_name, self.sort_desc = column.name, False
+        self._sort_changed()
+        return True
+
+    def _sort_changed(self):
+        raise NotImplementedError
+
+class ListModel(ColumnSort, QAbstractTableModel):
     """:param session: the :class:`~client_qt.session.Session` (its ``call`` runs in the background)
     :param model_name: e.g. ``"res.partner"``
     :param spec: the :class:`~client_qt.views.list.parser.ListSpec` of the arch
@@ -238,12 +268,9 @@ class ListModel(QAbstractTableModel):
         generation = self._generation
         self._pending[page] = self.calls.call(
             self.model_name, "search_read", domain=self.domain, fields=self.spec.field_names or ["display_name"],
-            offset=page * self.page_size, limit=self.page_size, order=self._order(), context=self.context,
+            offset=page * self.page_size, limit=self.page_size, order=self.record_order(), context=self.context,
             on_result=lambda rows: self._page_arrived(generation, page, rows),
             on_error=lambda error: self._page_failed(generation, page, error))
-
-    def _order(self):
-        return sort_order(self.sort_name, self.sort_desc, self.order)
 
     def _page_arrived(self, generation, page, rows):
         if generation != self._generation:
@@ -309,25 +336,8 @@ class ListModel(QAbstractTableModel):
         return f"{locale.toString(start)}-{locale.toString(end)} / {locale.toString(self.total)}"
 
     # -- sorting ---------------------------------------------------------------------------------
-    def sort_column(self):
-        """``(column index, Qt.SortOrder)`` of the user's sort, or None (default order)."""
-        for index, column in enumerate(self.columns):
-            if column.name == self.sort_name and not column.is_button:
-                order = Qt.SortOrder.DescendingOrder if self.sort_desc else Qt.SortOrder.AscendingOrder
-                return index, order
-        return None
-
-    def toggle_sort(self, column_index):
-        """Sort by a column (asc, then desc on the next click); False when it is not sortable."""
-        column = self.columns[column_index]
-        if column.is_button or not column.sortable:
-            return False
-        if self.sort_name == column.name:
-            self.sort_desc = not self.sort_desc
-        else:
-            self.sort_name, self.sort_desc = column.name, False
+    def _sort_changed(self):
         self._restart(keep_rows=False)
-        return True
 
     # -- columns ---------------------------------------------------------------------------------
     def set_shown_optional(self, names):

@@ -15,7 +15,7 @@ import logging
 from ..qt import QAbstractItemModel, QBrush, QFont, QLocale, QModelIndex, QPalette, QApplication, Qt, Signal, tr
 from .calls import OwnedCalls
 from .list_format import Lookups, RowFormatter
-from .list_model import ColumnRole, IdRole, sort_order
+from .list_model import ColumnRole, ColumnSort, IdRole
 
 _logger = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def group_label(description, value):
     return str(value)
 
 
-class GroupedListModel(QAbstractItemModel):
+class GroupedListModel(ColumnSort, QAbstractItemModel):
     """:param group_by: group-by specs in nesting order (``"country_id"``, ``"date:month"``)"""
 
     groups_loaded = Signal(object)      # the parent node (None for the top level)
@@ -184,12 +184,9 @@ class GroupedListModel(QAbstractItemModel):
         generation = self._generation
         self.calls.call(self.model_name, "search_read", domain=group.domain,
                         fields=self.spec.field_names or ["display_name"], offset=group.loaded_records,
-                        limit=self.page_size, order=self._record_order(), context=self.context,
+                        limit=self.page_size, order=self.record_order(), context=self.context,
                         on_result=lambda rows: self._records_arrived(generation, group, rows),
                         on_error=lambda error: self._failed(generation, group, error))
-
-    def _record_order(self):
-        return sort_order(self.sort_name, self.sort_desc, self.order)
 
     def _records_arrived(self, generation, group, rows):
         if generation != self._generation:
@@ -360,22 +357,8 @@ class GroupedListModel(QAbstractItemModel):
         return None
 
     # -- sorting and columns ---------------------------------------------------------------------
-    def sort_column(self):
-        for index, column in enumerate(self.columns):
-            if column.name == self.sort_name and not column.is_button:
-                return index, (Qt.SortOrder.DescendingOrder if self.sort_desc else Qt.SortOrder.AscendingOrder)
-        return None
-
-    def toggle_sort(self, column_index):
-        column = self.columns[column_index]
-        if column.is_button or not column.sortable:
-            return False
-        if self.sort_name == column.name:
-            self.sort_desc = not self.sort_desc
-        else:
-            self.sort_name, self.sort_desc = column.name, False
+    def _sort_changed(self):
         self.set_search(self.domain)
-        return True
 
     def set_shown_optional(self, names):
         self.beginResetModel()

@@ -4,27 +4,10 @@ Values are naive UTC strings ``YYYY-MM-DD HH:MM:SS``; the input shows and parses
 session's ``tz``, else the system's). The calendar keeps the time of day already shown.
 """
 import datetime as _dt
-import zoneinfo
 
-from ..models.fields import DATETIME_FMT, to_local
+from ..models.fields import DATETIME_FMT, local_to_utc_string, to_local
 from ..qt import QDate, QLocale, QTime
 from .date import DateWidget, date_format, parse_date
-
-
-def _zone(name):
-    if name:
-        try:
-            return zoneinfo.ZoneInfo(name)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            pass
-    return None
-
-
-def local_to_utc_string(moment, tz_name):
-    """A naive local datetime of the user's zone as the naive UTC string the server stores."""
-    zone = _zone(tz_name)
-    aware = moment.replace(tzinfo=zone) if zone else moment.astimezone()
-    return aware.astimezone(_dt.timezone.utc).strftime(DATETIME_FMT)
 
 
 def parse_time(text):

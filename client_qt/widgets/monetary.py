@@ -4,7 +4,7 @@ The currency is the record's value of ``options.currency_field``, else of the fi
 ``currency_field``, else of ``currency_id``. If that field is not in the view the amount is a plain
 number with 2 decimals and no symbol. Currency symbols are read once per session and cached.
 """
-from ..qt import QLabel, QLocale, QtWidgets
+from ..qt import QLabel, QtWidgets
 from .float import FloatWidget
 
 #: (session id, currency id) -> {'symbol', 'position', 'decimal_places'}

@@ -19,6 +19,7 @@ import signal
 import subprocess
 import threading
 import time
+from pathlib import Path
 
 _logger = logging.getLogger(__name__)
 
@@ -40,22 +41,19 @@ def add_parser(subparsers):
     parser.set_defaults(func=run)
 
 
-def shipped_addons():
+def shipped_manifests():
+    """``{name: manifest}`` of the installable addons shipped with Bureau."""
     from ..modules.discovery import addons_namespace
     from ..modules.loading import available_manifests
-    from pathlib import Path
     shipped = Path(addons_namespace().__path__[0])
-    return sorted(name for name, manifest in available_manifests().items()
-                  if Path(manifest["path"]).parent == shipped and manifest["installable"])
+    return {name: manifest for name, manifest in available_manifests().items()
+            if Path(manifest["path"]).parent == shipped and manifest["installable"]}
 
 
-def addons_fingerprint(names):
-    """A digest of the files of the addons ``names`` (path, size, modification time)."""
-    from ..modules.loading import available_manifests
-    from pathlib import Path
-    manifests = available_manifests()
+def addons_fingerprint(manifests):
+    """A digest of the files of the addons of ``manifests`` (path, size, modification time)."""
     digest = hashlib.sha256()
-    for name in sorted(names):
+    for name in sorted(manifests):
         root = Path(manifests[name]["path"])
         for path in sorted(root.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
@@ -68,9 +66,10 @@ def refresh(server, config):
     """Install the shipped addons the demo database lacks; upgrade them when their files changed."""
     from ..modules.loading import install_modules, installed_modules, upgrade_modules
     from .progress import progress_bar
-    shipped = shipped_addons()
+    manifests = shipped_manifests()
+    shipped = sorted(manifests)
     fingerprint_file = config.data_path / "demo-addons-fingerprint"
-    fingerprint = addons_fingerprint(shipped)
+    fingerprint = addons_fingerprint(manifests)
     with server.cursor(DEMO_DB) as cr:
         missing = sorted(set(shipped) - set(installed_modules(cr)))
     if missing:
@@ -96,9 +95,10 @@ def prepare(server, config, reset=False):
     if not server.exists(DEMO_DB):
         password = secrets.token_urlsafe(12)
         server.create_database(DEMO_DB)
+        shipped = sorted(shipped_manifests())
         try:
             with progress_bar("creating the demo database") as progress:
-                install_modules(server, DEMO_DB, shipped_addons(), config=config, demo=True,
+                install_modules(server, DEMO_DB, shipped, config=config, demo=True,
                                 admin_password=password, progress=progress)
         except Exception:
             server.drop_database(DEMO_DB)
@@ -107,7 +107,7 @@ def prepare(server, config, reset=False):
         fd = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(password + "\n")
-        print(f"Demo database {DEMO_DB!r} created with: {', '.join(shipped_addons())}.", flush=True)
+        print(f"Demo database {DEMO_DB!r} created with: {', '.join(shipped)}.", flush=True)
     refresh(server, config)
     if password_file.exists():
         return password_file.read_text().strip()

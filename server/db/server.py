@@ -163,6 +163,19 @@ class DatabaseServer:
         closed first, and the idle sessions other processes of this role keep on it (the pools of
         other workers, which discard such connections when they next borrow them) are ended.
         """
+        self._release_for_move(source, target)
+        self._admin(SQL("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = %s AND pid != pg_backend_pid() AND usename = current_user "
+                        "AND backend_type = 'client backend' AND state = 'idle'", source))
+        self._admin(SQL(f"CREATE DATABASE {_quote(target)} ENCODING 'UTF8' TEMPLATE {_quote(source)}"))
+        _logger.info("copied database %s to %s", source, target)
+
+    def _release_for_move(self, source, target):
+        """Check that ``source`` exists and ``target`` does not, then close the pooled connections
+        to ``source`` (copying or renaming needs it without other sessions).
+
+        :raises DatabaseError: a name is invalid, ``source`` is missing or ``target`` exists
+        """
         check_dbname(source)
         check_dbname(target)
         if not self.exists(source):
@@ -170,11 +183,6 @@ class DatabaseServer:
         if self.exists(target):
             raise DatabaseError(f"database {target!r} already exists")
         self.pool.close_all(source)
-        self._admin(SQL("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE datname = %s AND pid != pg_backend_pid() AND usename = current_user "
-                        "AND backend_type = 'client backend' AND state = 'idle'", source))
-        self._admin(SQL(f"CREATE DATABASE {_quote(target)} ENCODING 'UTF8' TEMPLATE {_quote(source)}"))
-        _logger.info("copied database %s to %s", source, target)
 
     def rename_database(self, old, new):
         """Rename database ``old`` to ``new`` (``ALTER DATABASE ... RENAME``), ending the sessions
@@ -182,13 +190,7 @@ class DatabaseServer:
 
         :raises DatabaseError: ``old`` does not exist or ``new`` already does
         """
-        check_dbname(old)
-        check_dbname(new)
-        if not self.exists(old):
-            raise DatabaseError(f"database {old!r} does not exist")
-        if self.exists(new):
-            raise DatabaseError(f"database {new!r} already exists")
-        self.pool.close_all(old)
+        self._release_for_move(old, new)
         self._admin(SQL("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                         "WHERE datname = %s AND pid != pg_backend_pid() AND usename = current_user "
                         "AND backend_type = 'client backend'", old))

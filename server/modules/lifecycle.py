@@ -14,6 +14,8 @@ import importlib
 import logging
 from pathlib import Path
 
+import psycopg2
+
 from ..db.sql import SQL
 from ..exceptions import UserError
 from ..orm.environment import SUPERUSER_ID, Environment
@@ -162,7 +164,7 @@ class ModuleLoader:
         finally:
             try:
                 cr.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
-            except Exception:
+            except psycopg2.Error:      # a broken connection: closing it releases the lock
                 pass
             cr.close()
 

@@ -17,14 +17,12 @@ week and day), :func:`layout_timed` places timed events of one day side by side 
 """
 import dataclasses
 import datetime
-import functools
 import math
 import zlib
-import zoneinfo
+
+from ...models.fields import DATE_FMT, DATETIME_FMT, user_zone
 
 DAY = datetime.timedelta(days=1)
-DATE_FMT = "%Y-%m-%d"
-DATETIME_FMT = "%Y-%m-%d %H:%M:%S"
 #: an event without ``date_stop`` nor ``date_delay`` lasts this long (views.md §6)
 DEFAULT_DURATION = datetime.timedelta(hours=1)
 #: events with a ``date_delay`` are looked for this far before the visible range (their end is not
@@ -38,15 +36,9 @@ NO_COLOR = "#8C96A0"
 
 
 # -- time zones -----------------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=32)
 def zone(tz_name):
     """The :class:`zoneinfo.ZoneInfo` of ``tz_name``; UTC when empty or unknown."""
-    if tz_name:
-        try:
-            return zoneinfo.ZoneInfo(tz_name)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            pass
-    return datetime.timezone.utc
+    return user_zone(tz_name) or datetime.timezone.utc
 
 
 def utc_to_local(text, tz_name):

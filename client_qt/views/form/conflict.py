@@ -12,9 +12,9 @@ journal. Nothing is written without the user's choice, and the user's values are
 """
 import datetime
 import logging
-import zoneinfo
 
-from ...dialogs.conflict import CANCEL, MERGE, OVERWRITE, RELOAD, ConflictDialog, ConflictRow
+from ...dialogs.conflict import CANCEL, MERGE, RELOAD, ConflictDialog, ConflictRow
+from ...models.fields import user_zone
 from ...models.record import Record
 from ...rpc.errors import ValidationError
 from ...qt import tr
@@ -40,10 +40,11 @@ def _key(description, value):
 def _local_time(stamp, tz):
     try:
         moment = datetime.datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S").replace(tzinfo=datetime.timezone.utc)
-        if tz:
-            moment = moment.astimezone(zoneinfo.ZoneInfo(tz))
+        zone = user_zone(tz)
+        if zone:
+            moment = moment.astimezone(zone)
         return moment.strftime("%Y-%m-%d %H:%M:%S")
-    except (ValueError, TypeError, zoneinfo.ZoneInfoNotFoundError):
+    except (ValueError, TypeError):
         return stamp or ""
 
 

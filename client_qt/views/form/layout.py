@@ -16,7 +16,6 @@ import re
 
 from lxml import etree
 
-from ...expr import literal_bool
 from ...qt import (QFrame, QGridLayout, QHBoxLayout, QKeySequence, QLabel, QPushButton, QSizePolicy, QTabWidget,
                    QVBoxLayout, QWidget, Qt)
 from ..arch import children

@@ -9,7 +9,7 @@ Escape, Up/Down. Row buttons are painted as push buttons; a click is reported to
 import datetime
 import logging
 
-from ...models.fields import DATE_FMT, DATETIME_FMT, to_local, to_utc_string
+from ...models.fields import DATE_FMT, local_to_utc_string, to_local
 from ...models.calls import OwnedCalls
 from ...models.list_model import ColumnRole, ValueRole
 from ...qt import (QCheckBox, QComboBox, QCompleter, QDate, QDateEdit, QDateTime, QDateTimeEdit, QDoubleSpinBox,
@@ -210,7 +210,7 @@ class ListDelegate(QStyledItemDelegate):
             value = editor.date().toPython().strftime(DATE_FMT)
         elif kind == "datetime":
             local = editor.dateTime().toPython()
-            value = to_utc_string(_localize(local, self.session.user_tz))
+            value = local_to_utc_string(local, self.session.user_tz)
         elif kind == "selection":
             value = editor.currentData()
         elif kind == "many2one":
@@ -267,13 +267,4 @@ def _qtime(moment):
     return QTime(moment.hour, moment.minute, moment.second)
 
 
-def _localize(naive, user_tz):
-    """A naive local datetime read from an editor, in the user's time zone."""
-    import zoneinfo
-    if user_tz:
-        try:
-            return naive.replace(tzinfo=zoneinfo.ZoneInfo(user_tz))
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            pass
-    return naive.astimezone()
 

@@ -18,10 +18,9 @@ import csv
 import datetime
 import io
 import logging
-import zoneinfo
 
 from ...models.calls import OwnedCalls
-from ...models.fields import DATE_FMT, to_utc_string
+from ...models.fields import DATE_FMT, local_to_utc_string, to_utc_string
 from ...models.list_format import ERROR_BACKGROUND, is_dark_palette
 from ...models.list_model import EDITABLE_TYPES
 from ...qt import (QAbstractItemView, QApplication, QBrush, QColor, QDate, QDateTime, QEvent, QHBoxLayout, QKeySequence,
@@ -137,11 +136,8 @@ def parse_datetime(text, user_tz=None):
         if day is None:
             return None
         moment = datetime.datetime.combine(day, datetime.time())
-    if moment.tzinfo is None and user_tz:
-        try:
-            moment = moment.replace(tzinfo=zoneinfo.ZoneInfo(user_tz))
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            pass
+    if moment.tzinfo is None:
+        return local_to_utc_string(moment, user_tz)
     return to_utc_string(moment)
 
 

@@ -12,9 +12,9 @@ ranges in the user's time zone.
 ['|', ('a', '=', 1), ('b', '=', 2)]
 """
 import datetime
-import zoneinfo
 
 from ...expr import ExpressionError, expression
+from ...models.fields import local_to_utc_string
 
 #: operators of the custom filter per kind of field: (operator, label)
 OPERATORS = {
@@ -98,15 +98,7 @@ def evaluate_domain(text, names, values=None):
 
 def local_midnight_utc(day, user_tz):
     """The UTC ``"YYYY-MM-DD HH:MM:SS"`` of the start of ``day`` in the user's time zone."""
-    moment = datetime.datetime.combine(day, datetime.time())
-    zone = None
-    if user_tz:
-        try:
-            zone = zoneinfo.ZoneInfo(user_tz)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            zone = None
-    moment = moment.replace(tzinfo=zone) if zone else moment.astimezone()
-    return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return local_to_utc_string(datetime.datetime.combine(day, datetime.time()), user_tz)
 
 
 def range_domain(name, field_type, start, stop, user_tz=None):

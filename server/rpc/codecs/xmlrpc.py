@@ -29,21 +29,17 @@ class _Unmarshaller(xmlrpc.client.Unmarshaller):
     dispatch = dict(xmlrpc.client.Unmarshaller.dispatch)
 
     def end_double(self, data):
-        value = float(data)
-        if not math.isfinite(value):
+        if not math.isfinite(float(data)):
             raise ValueError("numbers must be finite")
-        self.append(value)
-        self._value = 0
+        xmlrpc.client.Unmarshaller.end_double(self, data)
 
     dispatch["double"] = end_double
     dispatch["float"] = end_double
 
     def end_bigdecimal(self, data):
-        value = decimal.Decimal(data)
-        if not value.is_finite():
+        if not decimal.Decimal(data).is_finite():
             raise ValueError("numbers must be finite")
-        self.append(value)
-        self._value = 0
+        xmlrpc.client.Unmarshaller.end_bigdecimal(self, data)
 
     dispatch["bigdecimal"] = end_bigdecimal
 
